@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { CoindirectClient } from '#shared/coindirect/client.ts';
+import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
+import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
+import { Ledger } from '#shared/ledger/ledger.ts';
+import type { LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
+import type { BatchDeps } from '#shared/processing/process-batch.ts';
+import { sqsDeadLetters, sqsVisibility } from '#shared/queue/sqs-ports.ts';
+import type { WorkerConfig } from './config.ts';
+
+/** Outside collaborators of the worker; each defaults to the real one, built once per container. */
+export interface WorkerOverrides {
+  readonly dynamodb?: DynamoDBClient;
+  readonly sqs?: SQSClient;
+  readonly secretsManager?: SecretsManagerClient;
+  readonly transport?: HttpTransport;
+  readonly clock?: () => number;
+  readonly random?: () => number;
+  readonly nonce?: () => string;
+}
+
+/**
+ * Wires the domain to AWS and Coindirect from a validated config. The AWS SDK clients pick up
+ * `AWS_ENDPOINT_URL` by themselves, which is how the same code runs against moto.
+ */
+export function createWorkerDeps(
+  config: WorkerConfig,
+  logger: LoggerPort,
+  metrics: MetricsPort,
+  overrides: WorkerOverrides = {},
+): Omit<BatchDeps, 'remainingTimeMs'> {
+  const clock = overrides.clock ?? Date.now;
+  const sqs = overrides.sqs ?? new SQSClient({});
+  const credentials = new SecretCredentials({
+    client: overrides.secretsManager ?? new SecretsManagerClient({}),
+    secretId: config.hawkSecretId,
+    ttlMs: config.secretCacheTtlMs,
+    clock,
+  });
+  const coindirect = new CoindirectClient({
+    baseUrl: config.coindirectBaseUrl,
+    credentials,
+    transport:
+      overrides.transport ??
+      createHttpTransport({
+        connectTimeoutMs: config.httpConnectTimeoutMs,
+        totalTimeoutMs: config.httpTimeoutMs,
+      }),
+    clock,
+    signQuery: config.signQuery,
+    ...(overrides.nonce === undefined ? {} : { nonce: overrides.nonce }),
+  });
+  return {
+    ledger: new Ledger({
+      client: overrides.dynamodb ?? new DynamoDBClient({}),
+      tableName: config.ledgerTableName,
+      leaseMs: config.leaseMs,
+      clock,
+    }),
+    coindirect,
+    guardrails: {
+      defaultMerchantId: config.merchantId,
+      allowedMerchantIds: config.allowedMerchantIds,
+      maxAmounts: config.maxAmounts,
+      addressNetwork: config.addressNetwork,
+      maxBodyBytes: config.maxBodyBytes,
+    },
+    metrics,
+    logger,
+    ownerToken: (delivery) => `${delivery.messageId}#${delivery.receiveCount}#${randomUUID()}`,
+    deadLetters: sqsDeadLetters(sqs, config.dlqUrl, clock),
+    visibility: sqsVisibility(sqs),
+    concurrency: config.recordConcurrency,
+    // Keep enough time to finish a record already started: lookup + create + lookup, each bounded.
+    reserveMs: 3 * config.httpTimeoutMs,
+    maxBackoffSeconds: config.maxBackoffSeconds,
+    ...(overrides.random === undefined ? {} : { random: overrides.random }),
+  };
+}

@@ -1,0 +1,260 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { ValidPayout } from '#shared/payout/schema.ts';
+import { type LedgerRecord, payoutAttributes, recordFromItem } from './record.ts';
+
+export interface LedgerOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** How long a claim is held before another delivery may take the reference over. */
+  readonly leaseMs: number;
+  readonly clock?: () => number;
+}
+
+/** The answer to a claim. Only `claimed` lets the caller talk to Coindirect. */
+export type ClaimResult =
+  /** The caller holds the lease. `mustReconcile`: an earlier holder may have sent a POST; look it up first. */
+  | { readonly kind: 'claimed'; readonly mustReconcile: boolean }
+  /** The same payout is already SUBMITTED: a duplicate delivery, acknowledged without any API call. */
+  | { readonly kind: 'alreadySubmitted'; readonly record: LedgerRecord }
+  /** The reference belongs to different content, or is in CONFLICT already. */
+  | { readonly kind: 'conflict'; readonly record: LedgerRecord }
+  /** Another delivery holds a live lease on it right now. */
+  | { readonly kind: 'busy'; readonly retryInMs: number };
+
+/** How a claimed reference ends. */
+export type Completion =
+  | { readonly state: 'SUBMITTED'; readonly uuid: string; readonly coindirectStatus?: string }
+  | { readonly state: 'REJECTED' | 'CONFLICT'; readonly reasonCode: string; readonly reason: string };
+
+/**
+ * The DynamoDB ledger: one item per reference. Every transition is a conditional write, and every write
+ * made while holding a lease is fenced by the lease owner token, so a worker that lost its lease (it was
+ * too slow and another delivery took over) can never overwrite the newer holder's result.
+ */
+export class Ledger {
+  readonly #o: LedgerOptions;
+
+  constructor(options: LedgerOptions) {
+    this.#o = options;
+  }
+
+  #now(): number {
+    return (this.#o.clock ?? Date.now)();
+  }
+
+  /**
+   * Claims `payout.reference` for `owner`. Succeeds on a new reference, a REJECTED one (nothing was paid,
+   * so a corrected or redriven message may try again) or a CLAIMED one with the same content whose lease
+   * has expired (its holder died or gave up).
+   */
+  async claim(payout: ValidPayout, digest: string, owner: string, messageId: string): Promise<ClaimResult> {
+    const now = this.#now();
+    const values: Record<string, AttributeValue> = {
+      ':claimed': { S: 'CLAIMED' },
+      ':rejected': { S: 'REJECTED' },
+      ':digest': { S: digest },
+      ':owner': { S: owner },
+      ':until': { N: String(now + this.#o.leaseMs) },
+      ':nowMs': { N: String(now) },
+      ':now': { S: new Date(now).toISOString() },
+      ':messageId': { S: messageId },
+      ':one': { N: '1' },
+      ':zero': { N: '0' },
+    };
+    const sets = ['#state = :claimed', 'digest = :digest', 'leaseOwner = :owner', 'leaseUntil = :until'];
+    sets.push('updatedAt = :now', 'createdAt = if_not_exists(createdAt, :now)', 'messageId = :messageId');
+    sets.push('attempts = if_not_exists(attempts, :zero) + :one');
+    for (const [name, value] of Object.entries(payoutAttributes(payout))) {
+      values[`:p_${name}`] = value;
+      sets.push(`${name} = :p_${name}`);
+    }
+    try {
+      const out = await this.#o.client.send(
+        new UpdateItemCommand({
+          TableName: this.#o.tableName,
+          Key: { reference: { S: payout.reference } },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE reasonCode, reason`,
+          ConditionExpression:
+            'attribute_not_exists(#ref) OR #state = :rejected OR ' +
+            '(#state = :claimed AND digest = :digest AND (attribute_not_exists(leaseUntil) OR leaseUntil < :nowMs))',
+          ExpressionAttributeNames: { '#state': 'state', '#ref': 'reference' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const previous = recordFromItem(out.Attributes);
+      return { kind: 'claimed', mustReconcile: previous?.state === 'CLAIMED' && previous.sendAttempted };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = recordFromItem(error.Item) ?? (await this.get(payout.reference));
+      return this.#whyNotClaimed(existing, digest, now);
+    }
+  }
+
+  #whyNotClaimed(existing: LedgerRecord | undefined, digest: string, now: number): ClaimResult {
+    // The item changed between the failed write and the read: try again shortly.
+    if (existing === undefined) return { kind: 'busy', retryInMs: 1_000 };
+    if (existing.state === 'CONFLICT' || existing.digest !== digest) {
+      return existing.state === 'REJECTED'
+        ? { kind: 'busy', retryInMs: 1_000 }
+        : { kind: 'conflict', record: existing };
+    }
+    if (existing.state === 'SUBMITTED') return { kind: 'alreadySubmitted', record: existing };
+    if (existing.state === 'CLAIMED') {
+      return { kind: 'busy', retryInMs: Math.max(1_000, (existing.leaseUntil ?? now) - now) };
+    }
+    return { kind: 'busy', retryInMs: 1_000 };
+  }
+
+  /**
+   * Records, before the POST, that a create may reach Coindirect. Returns false if the lease was lost: the
+   * caller must then not send.
+   */
+  async markSendAttempted(reference: string, owner: string): Promise<boolean> {
+    return this.#fenced(reference, owner, 'SET sendAttempted = :true, updatedAt = :now', {
+      ':true': { BOOL: true },
+    });
+  }
+
+  /** Moves a claimed reference to its final state. Returns false if the lease was lost meanwhile. */
+  async complete(reference: string, owner: string, completion: Completion): Promise<boolean> {
+    const values: Record<string, AttributeValue> = { ':final': { S: completion.state } };
+    let set = '#state = :final, updatedAt = :now';
+    if (completion.state === 'SUBMITTED') {
+      values[':uuid'] = { S: completion.uuid };
+      set += ', #uuid = :uuid';
+      if (completion.coindirectStatus !== undefined) {
+        values[':cdStatus'] = { S: completion.coindirectStatus };
+        set += ', coindirectStatus = :cdStatus';
+      }
+    } else {
+      values[':code'] = { S: completion.reasonCode };
+      values[':reason'] = { S: completion.reason };
+      set += ', reasonCode = :code, reason = :reason';
+    }
+    return this.#fenced(reference, owner, `SET ${set} REMOVE leaseOwner, leaseUntil`, values);
+  }
+
+  /** Gives the lease back after a transient failure, so the next delivery need not wait for it to expire. */
+  async release(reference: string, owner: string, lastError: string): Promise<boolean> {
+    return this.#fenced(
+      reference,
+      owner,
+      'SET lastError = :error, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+      {
+        ':error': { S: lastError },
+      },
+    );
+  }
+
+  /**
+   * Records a message rejected before any claim (it failed the schema or a guardrail) under its reference,
+   * unless the reference already stands for something else. Returns whether it was written.
+   */
+  async recordInvalid(
+    reference: string,
+    messageId: string,
+    reasonCode: string,
+    reason: string,
+  ): Promise<boolean> {
+    const now = new Date(this.#now()).toISOString();
+    try {
+      await this.#o.client.send(
+        new PutItemCommand({
+          TableName: this.#o.tableName,
+          Item: {
+            reference: { S: reference },
+            state: { S: 'REJECTED' },
+            reasonCode: { S: reasonCode },
+            reason: { S: reason },
+            messageId: { S: messageId },
+            attempts: { N: '0' },
+            createdAt: { S: now },
+            updatedAt: { S: now },
+          },
+          ConditionExpression: 'attribute_not_exists(#ref) OR #state = :rejected',
+          ExpressionAttributeNames: { '#state': 'state', '#ref': 'reference' },
+          ExpressionAttributeValues: { ':rejected': { S: 'REJECTED' } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Notes on an existing reference that a message with different content tried to use it. */
+  async noteConflict(reference: string, reason: string): Promise<void> {
+    try {
+      await this.#o.client.send(
+        new UpdateItemCommand({
+          TableName: this.#o.tableName,
+          Key: { reference: { S: reference } },
+          UpdateExpression: 'SET lastConflictReason = :reason, lastConflictAt = :now ADD conflictCount :one',
+          ConditionExpression: 'attribute_exists(#ref)',
+          ExpressionAttributeNames: { '#ref': 'reference' },
+          ExpressionAttributeValues: {
+            ':reason': { S: reason },
+            ':now': { S: new Date(this.#now()).toISOString() },
+            ':one': { N: '1' },
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The record for a reference, read consistently. */
+  async get(reference: string): Promise<LedgerRecord | undefined> {
+    const out = await this.#o.client.send(
+      new GetItemCommand({
+        TableName: this.#o.tableName,
+        Key: { reference: { S: reference } },
+        ConsistentRead: true,
+      }),
+    );
+    return recordFromItem(out.Item);
+  }
+
+  async #fenced(
+    reference: string,
+    owner: string,
+    update: string,
+    values: Record<string, AttributeValue>,
+  ): Promise<boolean> {
+    try {
+      await this.#o.client.send(
+        new UpdateItemCommand({
+          TableName: this.#o.tableName,
+          Key: { reference: { S: reference } },
+          UpdateExpression: update,
+          ConditionExpression: 'leaseOwner = :owner AND #state = :claimed',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            ...(update.includes('#uuid') ? { '#uuid': 'uuid' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ...values,
+            ':owner': { S: owner },
+            ':claimed': { S: 'CLAIMED' },
+            ':now': { S: new Date(this.#now()).toISOString() },
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { ValidPayout } from '#shared/payout/schema.ts';
+
+/** Where a reference stands. CLAIMED is the only state a worker holds a lease in. */
+export type LedgerState = 'CLAIMED' | 'SUBMITTED' | 'REJECTED' | 'CONFLICT';
+
+/** One ledger item, keyed by the payout reference. */
+export interface LedgerRecord {
+  readonly reference: string;
+  readonly state: LedgerState;
+  readonly digest?: string;
+  readonly leaseOwner?: string;
+  readonly leaseUntil?: number;
+  /** A POST may have reached Coindirect: whoever takes the reference over must look it up first. */
+  readonly sendAttempted: boolean;
+  readonly attempts: number;
+  readonly uuid?: string;
+  readonly coindirectStatus?: string;
+  readonly reasonCode?: string;
+  readonly reason?: string;
+  readonly lastError?: string;
+  readonly conflictCount: number;
+  readonly lastConflictReason?: string;
+  readonly messageId?: string;
+  readonly amount?: string;
+  readonly currency?: string;
+  readonly merchantId?: string;
+  readonly destinationCurrency?: string;
+  readonly destinationAddress?: string;
+  readonly destinationProtocol?: string;
+  readonly destinationTag?: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+}
+
+type Item = Record<string, AttributeValue>;
+
+const STATES: readonly LedgerState[] = ['CLAIMED', 'SUBMITTED', 'REJECTED', 'CONFLICT'];
+
+function str(item: Item, name: string): string | undefined {
+  const value = item[name];
+  return value !== undefined && 'S' in value ? value.S : undefined;
+}
+
+function num(item: Item, name: string): number | undefined {
+  const value = item[name];
+  return value !== undefined && 'N' in value && value.N !== undefined ? Number(value.N) : undefined;
+}
+
+/** Reads a DynamoDB item back into a record; `undefined` when it is not a ledger item. */
+export function recordFromItem(item: Item | undefined): LedgerRecord | undefined {
+  if (item === undefined) return undefined;
+  const reference = str(item, 'reference');
+  const state = str(item, 'state');
+  if (reference === undefined || !STATES.includes(state as LedgerState)) return undefined;
+  const metadata: Record<string, string> = Object.create(null);
+  const map = item.metadata;
+  if (map !== undefined && 'M' in map && map.M) {
+    for (const [key, value] of Object.entries(map.M))
+      if ('S' in value && value.S !== undefined) metadata[key] = value.S;
+  }
+  const optional = (name: keyof LedgerRecord, value: string | number | undefined) =>
+    value === undefined ? {} : { [name]: value };
+  const sendAttempted = item.sendAttempted;
+  return {
+    reference,
+    state: state as LedgerState,
+    sendAttempted: sendAttempted !== undefined && 'BOOL' in sendAttempted && sendAttempted.BOOL === true,
+    attempts: num(item, 'attempts') ?? 0,
+    conflictCount: num(item, 'conflictCount') ?? 0,
+    metadata,
+    ...optional('digest', str(item, 'digest')),
+    ...optional('leaseOwner', str(item, 'leaseOwner')),
+    ...optional('leaseUntil', num(item, 'leaseUntil')),
+    ...optional('uuid', str(item, 'uuid')),
+    ...optional('coindirectStatus', str(item, 'coindirectStatus')),
+    ...optional('reasonCode', str(item, 'reasonCode')),
+    ...optional('reason', str(item, 'reason')),
+    ...optional('lastError', str(item, 'lastError')),
+    ...optional('lastConflictReason', str(item, 'lastConflictReason')),
+    ...optional('messageId', str(item, 'messageId')),
+    ...optional('amount', str(item, 'amount')),
+    ...optional('currency', str(item, 'currency')),
+    ...optional('merchantId', str(item, 'merchantId')),
+    ...optional('destinationCurrency', str(item, 'destinationCurrency')),
+    ...optional('destinationAddress', str(item, 'destinationAddress')),
+    ...optional('destinationProtocol', str(item, 'destinationProtocol')),
+    ...optional('destinationTag', str(item, 'destinationTag')),
+    ...optional('createdAt', str(item, 'createdAt')),
+    ...optional('updatedAt', str(item, 'updatedAt')),
+  };
+}
+
+/** The payout's content as ledger attributes (for SET clauses), so an operator can read what was asked. */
+export function payoutAttributes(payout: ValidPayout): Item {
+  const { destination } = payout;
+  const metadata: Record<string, AttributeValue> = {};
+  for (const [key, value] of Object.entries(payout.metadata)) metadata[key] = { S: value };
+  return {
+    amount: { S: payout.amount },
+    currency: { S: payout.currency },
+    merchantId: { S: payout.merchantId },
+    destinationCurrency: { S: destination.currency },
+    destinationAddress: { S: destination.address },
+    metadata: { M: metadata },
+    ...(destination.protocol === undefined ? {} : { destinationProtocol: { S: destination.protocol } }),
+    ...(destination.tag === undefined ? {} : { destinationTag: { S: destination.tag } }),
+  };
+}

@@ -1,0 +1,47 @@
+/** Why a message goes back to the queue; each cause has its own pace. */
+export type RetryCause =
+  | 'busy'
+  | 'throttled'
+  | 'ambiguous'
+  | 'unavailable'
+  | 'credentials'
+  | 'configuration'
+  | 'insufficientFunds';
+
+const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
+  busy: 1,
+  throttled: 5,
+  ambiguous: 10,
+  unavailable: 10,
+  credentials: 60,
+  configuration: 60,
+  insufficientFunds: 300,
+};
+
+/** SQS's largest visibility timeout. */
+export const MAX_VISIBILITY_SECONDS = 43_200;
+
+export interface BackoffInput {
+  readonly cause: RetryCause;
+  /** `ApproximateReceiveCount` of this delivery: 1 on the first. */
+  readonly receiveCount: number;
+  /** A floor from the server (`Retry-After`) or from a lease still held elsewhere. */
+  readonly atLeastSeconds?: number;
+  /** Upper bound. Default 21,600 s (6 h). */
+  readonly maxSeconds?: number;
+  /** Returns [0, 1); spreads retries of a burst apart (±20 %). Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/**
+ * The visibility timeout for a message that failed transiently: exponential in the receive count, with a
+ * base per cause (a throttle retries in seconds, missing funds in minutes), jitter, and server floors
+ * honoured. Growth in SQS rather than a sleep in the Lambda: a waiting payout costs nothing.
+ */
+export function backoffSeconds(input: BackoffInput): number {
+  const max = Math.min(input.maxSeconds ?? 21_600, MAX_VISIBILITY_SECONDS);
+  const attempt = Math.min(Math.max(1, input.receiveCount), 20);
+  const jitter = 0.8 + 0.4 * (input.random ?? Math.random)();
+  const exponential = BASE_SECONDS[input.cause] * 2 ** (attempt - 1) * jitter;
+  return Math.min(max, Math.ceil(Math.max(exponential, input.atLeastSeconds ?? 0)));
+}

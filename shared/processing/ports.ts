@@ -1,0 +1,35 @@
+import type { CoindirectClient } from '#shared/coindirect/client.ts';
+import type { Ledger } from '#shared/ledger/ledger.ts';
+
+/** Metric names the worker emits (CloudWatch EMF, namespace from config); the alarms in infra/ watch these. */
+export const METRIC = {
+  submitted: 'PayoutSubmitted',
+  rejected: 'PayoutRejected',
+  conflict: 'PayoutConflict',
+  credentialFailure: 'CredentialFailure',
+  configurationFailure: 'ConfigurationFailure',
+  insufficientFunds: 'InsufficientFunds',
+  throttled: 'Throttled',
+  ambiguous: 'AmbiguousOutcome',
+  duplicateDelivery: 'DuplicateDelivery',
+} as const;
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+export interface MetricsPort {
+  count(name: MetricName, value?: number): void;
+}
+
+/** The structured-logger surface the domain uses; Powertools' Logger satisfies it. */
+export interface LoggerPort {
+  debug(message: string, ...extra: Record<string, unknown>[]): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export type LedgerPort = Pick<
+  Ledger,
+  'claim' | 'markSendAttempted' | 'complete' | 'release' | 'recordInvalid' | 'noteConflict'
+>;
+
+export type CoindirectPort = Pick<CoindirectClient, 'createPayout' | 'findPayoutByReference'>;

@@ -26,6 +26,10 @@ export interface CoindirectClientOptions extends SignerOptions {
   readonly transport: HttpTransport;
 }
 
+/** Search results per page and pages read before giving up on an exact reference match. */
+export const SEARCH_PAGE_SIZE = 50;
+export const SEARCH_MAX_PAGES = 5;
+
 type Sent =
   | { readonly ok: true; readonly response: HttpResponse }
   | { readonly ok: false; readonly error: TransportError };
@@ -58,12 +62,31 @@ export class CoindirectClient {
     return classifyRead(sent.response, this.#now());
   }
 
-  /** Searches the merchant's payouts for an exact reference match (`GET /api/v1/pay/summary?q=`). */
+  /**
+   * Searches the merchant's payouts for an exact reference match (`GET /api/v1/pay/summary?q=`). How `q`
+   * matches is undocumented (it may match substrings of other references, addresses or hashes), so the
+   * search pages on until a short page; past {@link SEARCH_MAX_PAGES} pages the answer is `ambiguous`,
+   * never a `notFound` that could lead to a second POST.
+   */
   async findPayoutByReference(merchantId: string, reference: string): Promise<LookupOutcome> {
-    const query = new URLSearchParams({ merchantId, q: reference, max: '10' });
-    const sent = await this.#send('GET', `/api/v1/pay/summary?${query.toString()}`);
-    if (!sent.ok) return transportOutcome(sent.error);
-    return classifySearch(sent.response, this.#now(), reference);
+    for (let page = 0; page < SEARCH_MAX_PAGES; page++) {
+      const query = new URLSearchParams({
+        merchantId,
+        q: reference,
+        offset: String(page * SEARCH_PAGE_SIZE),
+        max: String(SEARCH_PAGE_SIZE),
+      });
+      const sent = await this.#send('GET', `/api/v1/pay/summary?${query.toString()}`);
+      if (!sent.ok) return transportOutcome(sent.error);
+      const outcome = classifySearch(sent.response, this.#now(), reference);
+      if (outcome.kind !== 'notFound') return outcome;
+      const items = parseJson(sent.response.body);
+      if (!Array.isArray(items) || items.length < SEARCH_PAGE_SIZE) return outcome;
+    }
+    return {
+      kind: 'ambiguous',
+      detail: `reference not among the first ${SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE} search matches`,
+    };
   }
 
   /** `GET /api/v1/merchant`: a signed read with no side effects. The body holds webhook secrets: never log it. */

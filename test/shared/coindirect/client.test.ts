@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CoindirectClient, type CredentialSource, createPayoutBody } from '#shared/coindirect/client.ts';
+import {
+  CoindirectClient,
+  type CredentialSource,
+  createPayoutBody,
+  SEARCH_MAX_PAGES,
+  SEARCH_PAGE_SIZE,
+} from '#shared/coindirect/client.ts';
 import { TransportError } from '#shared/coindirect/errors.ts';
 import type { HawkCredentials } from '#shared/coindirect/hawk-signer.ts';
 import type { HttpRequest, HttpResponse, HttpTransport } from '#shared/coindirect/http-transport.ts';
@@ -193,6 +199,43 @@ describe('CoindirectClient lookups', () => {
     expect(url?.searchParams.get('merchantId')).toBe(MERCHANT_ID);
     expect(url?.searchParams.get('q')).toBe('ref-000123');
     expect(requests[0]?.body).toBeUndefined();
+  });
+
+  it('pages on when a full page has no exact match, and finds it on a later page', async () => {
+    // Arrange: q matched 50 other payouts (e.g. references that contain this one) before the right one.
+    const others = Array.from({ length: SEARCH_PAGE_SIZE }, (_, i) =>
+      btcSummary({ reference: `ref-000123-${i}` }),
+    );
+    const { transport, requests } = scriptedTransport(response(200, others), response(200, [btcSummary()]));
+
+    // Act
+    const outcome = await clientWith(transport, credentialSource().source).findPayoutByReference(
+      MERCHANT_ID,
+      'ref-000123',
+    );
+
+    // Assert
+    expect(outcome).toEqual({ kind: 'found', payout: btcSummary() });
+    expect(requests.map((r) => r.url.searchParams.get('offset'))).toEqual(['0', String(SEARCH_PAGE_SIZE)]);
+  });
+
+  it('answers ambiguous, never notFound, when every page it may read is full of other matches', async () => {
+    // Arrange
+    const others = Array.from({ length: SEARCH_PAGE_SIZE }, (_, i) =>
+      btcSummary({ reference: `ref-000123-${i}` }),
+    );
+    const pages = Array.from({ length: SEARCH_MAX_PAGES }, () => response(200, others));
+    const { transport, requests } = scriptedTransport(...pages);
+
+    // Act
+    const outcome = await clientWith(transport, credentialSource().source).findPayoutByReference(
+      MERCHANT_ID,
+      'ref-000123',
+    );
+
+    // Assert
+    expect(outcome.kind).toBe('ambiguous');
+    expect(requests).toHaveLength(SEARCH_MAX_PAGES);
   });
 
   it('signs the search without its query when signQuery is false (§9 row 2)', async () => {

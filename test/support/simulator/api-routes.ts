@@ -1,0 +1,128 @@
+// The payout API endpoints (coindirect-api.md §3.1, §6), answering after authentication passed.
+import { randomUUID } from 'node:crypto';
+import { invalidParameter, notFoundRoute, problem } from './error-bodies.ts';
+import { json, parseJson, type SimResponse } from './http-io.ts';
+import type { PayoutStore } from './store.ts';
+import { buildSummary } from './summary.ts';
+import type { ErrorStyle, PayoutStatus, RequestOutcome, SimMerchant } from './types.ts';
+import { checkDestination, createPayoutSchema } from './validation.ts';
+
+export interface ApiDeps {
+  readonly store: PayoutStore;
+  readonly merchants: ReadonlyMap<string, SimMerchant>;
+  readonly errorStyle: ErrorStyle;
+  readonly enforceUniqueReference: boolean;
+  readonly createStatus: PayoutStatus;
+  readonly clock: () => number;
+}
+
+export interface ApiRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly bodyText: string;
+}
+
+export interface RouteResult {
+  readonly response: SimResponse;
+  readonly outcome: RequestOutcome;
+}
+
+const READ_PATH = /^\/api\/v1\/pay\/([^/]+)\/summary$/;
+
+export function routeApi(request: ApiRequest, deps: ApiDeps): RouteResult {
+  const { method, url } = request;
+  const path = url.pathname;
+  if (path === '/api/v1/pay/summary' && method === 'POST') return createPayout(request.bodyText, deps);
+  if (path === '/api/v1/pay/summary' && method === 'GET') return searchPayouts(url.searchParams, deps);
+  if (path === '/api/v1/merchant' && method === 'GET') return listMerchants(deps);
+  const read = READ_PATH.exec(path);
+  if (read !== null && method === 'GET') return readPayout(decodeURIComponent(read[1] ?? ''), deps);
+  return { response: notFoundRoute(path), outcome: 'unknown-route' };
+}
+
+function createPayout(bodyText: string, deps: ApiDeps): RouteResult {
+  const parsed = createPayoutSchema.safeParse(parseJson(bodyText));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const parameter = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
+    return rejected(invalidParameter(parameter, issue?.message ?? 'Invalid request body'));
+  }
+  const body = parsed.data;
+  const merchant = deps.merchants.get(body.merchantId);
+  if (merchant === undefined) return rejected(problem(deps.errorStyle, 'unknownMerchant'));
+  const destination = checkDestination(body.payOutDetails);
+  if (!destination.ok) return rejected(problem(deps.errorStyle, destination.problem));
+  if (deps.enforceUniqueReference && deps.store.hasReference(merchant.merchantId, body.reference)) {
+    return { response: problem(deps.errorStyle, 'duplicateReference'), outcome: 'duplicate-reference' };
+  }
+  const uuid = randomUUID();
+  const summary = buildSummary({
+    uuid,
+    merchant,
+    body,
+    destination,
+    createdAt: deps.clock(),
+    status: deps.createStatus,
+  });
+  deps.store.add({
+    uuid,
+    reference: body.reference,
+    merchantId: merchant.merchantId,
+    request: parseJson(bodyText),
+    rawBody: bodyText,
+    summary,
+  });
+  return { response: json(200, summary), outcome: 'created' };
+}
+
+function readPayout(uuid: string, deps: ApiDeps): RouteResult {
+  const record = deps.store.get(uuid);
+  if (record === undefined) {
+    return { response: problem(deps.errorStyle, 'paymentNotFound'), outcome: 'not-found' };
+  }
+  return { response: json(200, record.summary), outcome: 'found' };
+}
+
+function searchPayouts(params: URLSearchParams, deps: ApiDeps): RouteResult {
+  const merchantId = params.get('merchantId');
+  if (merchantId === null || merchantId === '') {
+    return rejected(problem(deps.errorStyle, 'merchantIdMissing'));
+  }
+  if (!deps.merchants.has(merchantId)) return rejected(problem(deps.errorStyle, 'unknownMerchant'));
+  const offset = nonNegativeInt(params.get('offset'), 0);
+  const max = nonNegativeInt(params.get('max'), 10);
+  if (offset === null) return rejected(invalidParameter('offset', 'offset must be a non-negative integer'));
+  if (max === null) return rejected(invalidParameter('max', 'max must be a non-negative integer'));
+  const summaries = deps.store.search({
+    merchantId,
+    q: params.get('q'),
+    status: params.get('status'),
+    offset,
+    max,
+  });
+  return { response: json(200, summaries), outcome: 'listed' };
+}
+
+function listMerchants(deps: ApiDeps): RouteResult {
+  const merchants = [...deps.merchants.values()].map((merchant, index) => ({
+    id: index + 1,
+    merchantId: merchant.merchantId,
+    displayName: merchant.displayName,
+    secret: merchant.secret,
+    webhookUrl: null,
+    autoConvertInvalidPayments: false,
+    defaultExpiryMinutes: 1440,
+    webhookVersion: 'v1',
+    emailRecipients: [],
+  }));
+  return { response: json(200, merchants), outcome: 'merchants' };
+}
+
+function rejected(response: SimResponse): RouteResult {
+  return { response, outcome: 'rejected' };
+}
+
+function nonNegativeInt(text: string | null, fallback: number): number | null {
+  if (text === null || text === '') return fallback;
+  return /^\d{1,9}$/.test(text) ? Number(text) : null;
+}

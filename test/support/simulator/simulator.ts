@@ -1,0 +1,128 @@
+// A simulated Coindirect payout API on 127.0.0.1, for tests (in-process) and local runs (main.ts).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { routeAdmin } from './admin-routes.ts';
+import { serveApi } from './api-pipeline.ts';
+import type { ApiDeps } from './api-routes.ts';
+import { HawkGate } from './auth.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from './defaults.ts';
+import { notFoundRoute, serverError } from './error-bodies.ts';
+import { FaultBook } from './faults.ts';
+import { json, readBody, send } from './http-io.ts';
+import { PayoutStore } from './store.ts';
+import { withStatus } from './summary.ts';
+import type { RequestLogEntry, Simulator, SimulatorControls, SimulatorOptions } from './types.ts';
+
+/** The request log keeps this many newest entries, so a long chaos run cannot exhaust memory. */
+const MAX_LOG_ENTRIES = 50_000;
+
+/**
+ * Starts a simulated Coindirect payout API on 127.0.0.1. Requests to `/api/` must carry a valid HAWK
+ * header (checked with `hawk`'s server API); `/__sim/` is the unauthenticated admin API.
+ *
+ * @example
+ * const sim = await startSimulator({ errorStyle: 'bvnk' });
+ * sim.injectFault({ fault: { kind: 'commitThenDrop' }, match: { method: 'POST' } });
+ * // ... run the worker against sim.url ...
+ * expect(sim.createdCount('order-000123')).toBe(1);
+ * await sim.close();
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = options.clock ?? Date.now;
+  const store = new PayoutStore();
+  const gate = new HawkGate(options.credentials ?? [DEFAULT_CREDENTIAL], {
+    clock,
+    timestampSkewSec: options.timestampSkewSec ?? 60,
+    queryInMac: options.queryInMac ?? 'either',
+  });
+  const faults = new FaultBook(options.random ?? Math.random);
+  const merchants = new Map((options.merchants ?? [DEFAULT_MERCHANT]).map((m) => [m.merchantId, m]));
+  const api: ApiDeps = {
+    store,
+    merchants,
+    errorStyle: options.errorStyle ?? 'coindirect',
+    enforceUniqueReference: options.enforceUniqueReference ?? true,
+    createStatus: options.createStatus ?? 'PROCESSING',
+    clock,
+  };
+  let log: RequestLogEntry[] = [];
+  let latencyMs = 0;
+  const closing = new AbortController();
+
+  const controls: SimulatorControls = {
+    payouts: () => structuredClone(store.all()),
+    createdCount: (reference) => store.createdCount(reference),
+    requests: () => [...log],
+    addCredential: (credential) => gate.add(credential),
+    revokeCredential: (id) => gate.revoke(id),
+    setLatency: (ms) => {
+      if (!(ms >= 0 && Number.isFinite(ms))) throw new RangeError(`latency must be >= 0 ms, got ${ms}`);
+      latencyMs = ms;
+    },
+    injectFault: (rule) => faults.add(rule),
+    clearFaults: () => faults.clear(),
+    faults: () => faults.list(),
+    setPayoutStatus: (uuid, status) => {
+      if (!store.update(uuid, (summary) => withStatus(summary, status, clock()))) {
+        throw new Error(`setPayoutStatus: unknown payout ${uuid}`);
+      }
+    },
+    reset: () => {
+      store.clear();
+      faults.clear();
+      gate.reset();
+      log = [];
+      latencyMs = 0;
+    },
+  };
+
+  const pipeline = {
+    gate,
+    faults,
+    api,
+    latencyMs: () => latencyMs,
+    signal: closing.signal,
+    log: (entry: RequestLogEntry) => {
+      log.push(entry);
+      if (log.length > MAX_LOG_ENTRIES) log.splice(0, log.length - MAX_LOG_ENTRIES);
+    },
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/api/')) return serveApi(req, res, url, pipeline);
+    if (!url.pathname.startsWith('/__sim/')) return send(res, notFoundRoute(url.pathname));
+    const body = await readBody(req);
+    if (!body.ok) return send(res, json(413, { code: 'PAYLOAD_TOO_LARGE', message: 'over 64 KB' }), true);
+    send(res, routeAdmin(req.method ?? 'GET', url.pathname, body.text, controls));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A close() ends pending delays by aborting them; the socket goes with it.
+      if (closing.signal.aborted) return void res.socket?.destroy();
+      console.error('coindirect simulator: unexpected error', error);
+      send(res, serverError(500));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    ...controls,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      if (closing.signal.aborted) return;
+      closing.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

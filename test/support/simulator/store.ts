@@ -1,0 +1,68 @@
+// The simulator's memory of created payouts.
+import type { PayoutRecord, SummaryPayment } from './types.ts';
+
+export interface SearchQuery {
+  readonly merchantId: string;
+  readonly q: string | null;
+  readonly status: string | null;
+  readonly offset: number;
+  readonly max: number;
+}
+
+export class PayoutStore {
+  // Insertion order doubles as creation order, which breaks ties between equal `dateCreated`.
+  readonly #byUuid = new Map<string, PayoutRecord>();
+
+  add(record: PayoutRecord): void {
+    this.#byUuid.set(record.uuid, record);
+  }
+
+  get(uuid: string): PayoutRecord | undefined {
+    return this.#byUuid.get(uuid);
+  }
+
+  hasReference(merchantId: string, reference: string): boolean {
+    return this.all().some((p) => p.merchantId === merchantId && p.reference === reference);
+  }
+
+  /** Every payout created for `reference`, across merchants. */
+  createdCount(reference: string): number {
+    return this.all().filter((p) => p.reference === reference).length;
+  }
+
+  all(): PayoutRecord[] {
+    return [...this.#byUuid.values()];
+  }
+
+  /**
+   * Newest first. `q` matches a uuid, reference or address by case-insensitive substring, so a caller
+   * looking up `ref-1` must still pick the exact reference out of what comes back.
+   */
+  search(query: SearchQuery): SummaryPayment[] {
+    const needle = query.q?.toLowerCase() ?? null;
+    return this.all()
+      .reverse()
+      .filter((p) => p.merchantId === query.merchantId)
+      .filter((p) => query.status === null || p.summary.status === query.status)
+      .filter((p) => needle === null || haystack(p).some((field) => field.includes(needle)))
+      .sort((a, b) => b.summary.dateCreated - a.summary.dateCreated)
+      .slice(query.offset, query.offset + query.max)
+      .map((p) => p.summary);
+  }
+
+  /** Replaces a payout's summary; false when the uuid is unknown. */
+  update(uuid: string, change: (summary: SummaryPayment) => SummaryPayment): boolean {
+    const record = this.#byUuid.get(uuid);
+    if (record === undefined) return false;
+    this.#byUuid.set(uuid, { ...record, summary: change(record.summary) });
+    return true;
+  }
+
+  clear(): void {
+    this.#byUuid.clear();
+  }
+}
+
+function haystack(record: PayoutRecord): string[] {
+  return [record.uuid, record.reference, record.summary.address.address].map((s) => s.toLowerCase());
+}

@@ -1,0 +1,198 @@
+// Public types of the Coindirect simulator. Shapes of the vendor's payloads follow coindirect-api.md §3.
+
+export type PayoutStatus =
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'COMPLETE'
+  | 'CANCELLED'
+  | 'UNDERPAID'
+  | 'OVERPAID'
+  | 'EXPIRED';
+
+/** Which error codes 400s carry: Coindirect's legacy words (`unique`) or BVNK's `MER-PAY-*` codes. */
+export type ErrorStyle = 'coindirect' | 'bvnk';
+
+/** Which resource string the HAWK mac may cover for a request with a query (coindirect-api.md §2.3). */
+export type QueryInMac = 'either' | 'included' | 'excluded';
+
+export interface HawkCredential {
+  readonly id: string;
+  readonly key: string;
+}
+
+export interface SimMerchant {
+  readonly merchantId: string;
+  readonly displayName: string;
+  /** The webhook secret; the merchant list returns it, as the real API does. */
+  readonly secret: string;
+}
+
+export type Fault =
+  | { readonly kind: 'status'; readonly status: 500 | 502 | 503 }
+  | { readonly kind: 'html'; readonly status: number }
+  | { readonly kind: 'throttle'; readonly retryAfterSec?: number | undefined }
+  | { readonly kind: 'forbidden' }
+  | { readonly kind: 'insufficientFunds' }
+  /** Coindirect refusing the address (invalidPayout / MER-PAY-2027) for one the worker judged valid. */
+  | { readonly kind: 'rejectAddress'; readonly style?: ErrorStyle | undefined }
+  | { readonly kind: 'commitThenDrop' }
+  | { readonly kind: 'commitThenDelay'; readonly ms: number }
+  | { readonly kind: 'dropBeforeCommit' }
+  | { readonly kind: 'delay'; readonly ms: number };
+
+export type FaultKind = Fault['kind'];
+
+// Optional fields admit `undefined` because rules also arrive as parsed JSON through the admin API.
+export interface FaultMatch {
+  /** HTTP method, any case. */
+  readonly method?: string | undefined;
+  /** Prefix of the URL path (query excluded). */
+  readonly path?: string | undefined;
+  /** The create body's `reference`, or the search's `q`. */
+  readonly reference?: string | undefined;
+}
+
+export interface FaultRule {
+  readonly fault: Fault;
+  /** Omitted: every /api/ request matches. */
+  readonly match?: FaultMatch | undefined;
+  /** How many requests the fault hits before it disarms; default 1, `Infinity` never disarms. */
+  readonly times?: number | undefined;
+  /** Chance (0..1) that a matching request is hit; default 1. A miss does not use up `times`. */
+  readonly probability?: number | undefined;
+}
+
+export interface ActiveFault {
+  readonly id: string;
+  readonly rule: FaultRule;
+  /** Hits left; `Infinity` for a permanent fault. */
+  readonly remaining: number;
+}
+
+export interface CurrencyAmount {
+  currency: string;
+  amount: number;
+  actual: number;
+}
+
+export interface SummaryPayment {
+  uuid: string;
+  merchantId: string;
+  merchantDisplayName: string;
+  dateCreated: number;
+  expiryDate: number;
+  quoteExpiryDate: number;
+  acceptanceExpiryDate: number;
+  quoteStatus: string;
+  reference: string;
+  type: 'OUT';
+  subType: 'merchantPayOut';
+  status: PayoutStatus;
+  displayCurrency: CurrencyAmount;
+  walletCurrency: CurrencyAmount;
+  paidCurrency: CurrencyAmount;
+  feeCurrency: CurrencyAmount;
+  displayRate: { base: string; counter: string; rate: number };
+  exchangeRate: { base: string; counter: string; rate: number };
+  address: {
+    address: string;
+    tag: string | null;
+    protocol: string | null;
+    uri: string;
+    alternatives: unknown[];
+  };
+  returnUrl: string;
+  redirectUrl: string;
+  transactions: unknown[];
+  refund: null;
+  refunds: unknown[];
+}
+
+/** One payout the simulator really created. */
+export interface PayoutRecord {
+  readonly uuid: string;
+  readonly reference: string;
+  readonly merchantId: string;
+  /** The create request body as parsed JSON. */
+  readonly request: unknown;
+  /** The create request body exactly as received (amount digits included). */
+  readonly rawBody: string;
+  readonly summary: SummaryPayment;
+}
+
+/** What the simulator did with one /api/ request. Never holds a key. */
+export interface RequestLogEntry {
+  readonly at: number;
+  readonly method: string;
+  readonly path: string;
+  /** The query string without `?`, empty when there is none. */
+  readonly query: string;
+  /** `null` when the connection was dropped without an answer. */
+  readonly status: number | null;
+  readonly authId: string | null;
+  readonly nonce: string | null;
+  readonly outcome: RequestOutcome;
+  readonly fault: FaultKind | null;
+}
+
+export type RequestOutcome =
+  | 'created'
+  | 'duplicate-reference'
+  | 'rejected'
+  | 'found'
+  | 'not-found'
+  | 'listed'
+  | 'merchants'
+  | 'unknown-route'
+  | 'unauthorized'
+  | 'nonce-reused'
+  | 'too-large'
+  | 'fault';
+
+export interface SimulatorOptions {
+  /** Port to listen on (127.0.0.1 only); default 0 picks a free one. */
+  readonly port?: number;
+  /** Accepted HAWK credentials; default `[DEFAULT_CREDENTIAL]`. */
+  readonly credentials?: readonly HawkCredential[];
+  /** Known merchants; default `[DEFAULT_MERCHANT]`. */
+  readonly merchants?: readonly SimMerchant[];
+  /** Allowed HAWK clock skew either way; default 60 s (hawk's own default; hawk also reads 0 as 60). */
+  readonly timestampSkewSec?: number;
+  /** Error codes carried by 400s; default 'coindirect' (`unique`, `invalidPayout`). */
+  readonly errorStyle?: ErrorStyle;
+  /** Reject a second payout with a used reference (per merchant); default true. */
+  readonly enforceUniqueReference?: boolean;
+  /** Status of a freshly created payout; default 'PROCESSING'. */
+  readonly createStatus?: 'PENDING' | 'PROCESSING';
+  /** Whether the mac of a request with a query covers `path?query`, the path only, or either; default 'either'. */
+  readonly queryInMac?: QueryInMac;
+  /** Time source in epoch ms for HAWK checks and payout dates; default `Date.now`. */
+  readonly clock?: () => number;
+  /** Random source in [0, 1) for fault probabilities; default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/** The controls shared by the in-process API and the `/__sim/` admin API. */
+export interface SimulatorControls {
+  payouts(): PayoutRecord[];
+  createdCount(reference: string): number;
+  requests(): RequestLogEntry[];
+  addCredential(credential: HawkCredential): void;
+  /** Returns false when the id was not known. */
+  revokeCredential(id: string): boolean;
+  setLatency(ms: number): void;
+  /** Returns the fault's id. */
+  injectFault(rule: FaultRule): string;
+  clearFaults(): void;
+  faults(): ActiveFault[];
+  /** Throws when the uuid is unknown. */
+  setPayoutStatus(uuid: string, status: PayoutStatus): void;
+  /** Forgets payouts, requests, nonces, faults and latency; restores the initial credentials. */
+  reset(): void;
+}
+
+export interface Simulator extends SimulatorControls {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  readonly url: string;
+  close(): Promise<void>;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '#functions/payout-worker/config.ts';
+
+const REQUIRED = {
+  COINDIRECT_BASE_URL: 'https://api.sandbox.coindirect.com',
+  COINDIRECT_MERCHANT_ID: '9a57c17a-1eef-48ff-83d0-b5892c99f767',
+  HAWK_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hawk',
+  LEDGER_TABLE_NAME: 'payout-ledger',
+  DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/payouts-dlq',
+};
+
+describe('loadConfig', () => {
+  it('applies safe defaults when only the five required variables are set', () => {
+    const config = loadConfig(REQUIRED);
+
+    expect(config).toMatchObject({
+      merchantId: REQUIRED.COINDIRECT_MERCHANT_ID,
+      allowedMerchantIds: [],
+      maxAmounts: { EUR: '1000', USD: '1000', GBP: '1000' },
+      addressNetwork: 'mainnet',
+      recordConcurrency: 10,
+      leaseMs: 120_000,
+      signQuery: true,
+    });
+  });
+
+  it('names every missing required variable', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    try {
+      loadConfig({});
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of Object.keys(REQUIRED)) expect(message).toContain(`${name}: is required`);
+    }
+  });
+
+  it('says what was expected for a bad value', () => {
+    expect(() => loadConfig({ ...REQUIRED, RECORD_CONCURRENCY: '0' })).toThrow(
+      /RECORD_CONCURRENCY: must be at least 1/,
+    );
+    expect(() => loadConfig({ ...REQUIRED, ADDRESS_NETWORK: 'regtest' })).toThrow(
+      /ADDRESS_NETWORK: must be "mainnet" or "testnet"/,
+    );
+    expect(() => loadConfig({ ...REQUIRED, COINDIRECT_BASE_URL: 'ftp://x' })).toThrow(
+      /COINDIRECT_BASE_URL: must be an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ ...REQUIRED, PAYOUT_MAX_AMOUNTS: '{"EUR": 5000}' })).toThrow(
+      /PAYOUT_MAX_AMOUNTS: must map/,
+    );
+    expect(() => loadConfig({ ...REQUIRED, PAYOUT_MAX_AMOUNTS: 'EUR=5000' })).toThrow(
+      /PAYOUT_MAX_AMOUNTS: must be JSON/,
+    );
+  });
+
+  it('refuses a lease shorter than three Coindirect calls', () => {
+    expect(() => loadConfig({ ...REQUIRED, LEASE_SECONDS: '30', HTTP_TIMEOUT_MS: '15000' })).toThrow(
+      /LEASE_SECONDS: must cover/,
+    );
+  });
+
+  it('parses the optional lists and maps', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      ALLOWED_MERCHANT_IDS: ' a-merchant-1 , b-merchant-2,',
+      PAYOUT_MAX_AMOUNTS: '{"JPY":"100000"}',
+    });
+
+    expect(config.allowedMerchantIds).toEqual(['a-merchant-1', 'b-merchant-2']);
+    expect(config.maxAmounts).toEqual({ JPY: '100000' });
+  });
+});

@@ -1,0 +1,298 @@
+import { z } from 'zod';
+import { InfraConfigError } from './errors.ts';
+
+/** Context key chosen on the command line: `npx cdk synth -c env=staging`. */
+export const ENV_CONTEXT_KEY = 'env';
+/** Context key in `cdk.json` holding one config block per environment. */
+export const ENVIRONMENTS_CONTEXT_KEY = 'environments';
+
+/** Coindirect API hosts and the address network each one pays out on. */
+export const COINDIRECT_BASE_URLS = {
+  'https://api.sandbox.coindirect.com': 'testnet',
+  'https://api.coindirect.com': 'mainnet',
+} as const;
+
+/**
+ * Availability zones a VPC spans when the stack is environment-agnostic (no `region` in the config):
+ * CDK then uses `Fn::GetAZs` placeholders and can only offer two.
+ */
+export const AGNOSTIC_AZ_COUNT = 2;
+
+/** SQS's longest visibility timeout: whatever backoff the worker picks, one wait is at most this. */
+const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const baseUrls = Object.keys(COINDIRECT_BASE_URLS) as [keyof typeof COINDIRECT_BASE_URLS];
+
+const awsAccount = z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account ID' });
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region name such as "eu-west-1"' });
+const availabilityZone = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
+  error: 'expected an availability zone name such as "eu-west-1a"',
+});
+const eipAllocationId = z.string().regex(/^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/, {
+  error: 'expected an Elastic IP allocation ID such as "eipalloc-0123456789abcdef0"',
+});
+// The payout schema's merchant rule; it also keeps out commas, the separator in ALLOWED_MERCHANT_IDS.
+const merchantId = z.string().regex(/^[A-Za-z0-9._:-]{6,50}$/, {
+  error: 'expected a Coindirect merchant ID (MID): 6 to 50 of A-Z a-z 0-9 . _ : -',
+});
+// The payout schema's price-currency rule (shared/payout/schema.ts).
+const currencyCode = z.string().regex(/^[A-Z0-9]{2,10}$/, {
+  error: 'expected an upper-case price currency code such as "EUR" (2 to 10 of A-Z 0-9)',
+});
+const positiveDecimal = z
+  .string({ error: 'expected a decimal string such as "5000" or "250.50"' })
+  // The worker's own PAYOUT_MAX_AMOUNTS rule: up to 18 integer digits and 8 decimals.
+  .regex(/^(0|[1-9]\d{0,17})(\.\d{1,8})?$/, { error: 'expected a decimal string such as "5000" or "250.50"' })
+  .refine((value) => /[1-9]/.test(value), { error: 'expected an amount greater than 0' });
+const int = (min: number, max: number) => z.int().min(min).max(max);
+
+const environmentConfigSchema = z
+  .strictObject({
+    /** Deploy target; optional for synth (an env-agnostic stack deploys to the CLI's account). */
+    account: awsAccount.optional(),
+    /** Deploy region; when set, `availabilityZones` must name that region's zones. */
+    region: awsRegion.optional(),
+    /** Fixed zone names, so synth never looks them up (a lookup needs AWS credentials). */
+    availabilityZones: z.array(availabilityZone).min(2).max(3).optional(),
+    coindirect: z.strictObject({
+      baseUrl: z.enum(baseUrls),
+      /** The default merchant (MID) payouts are paid from. */
+      merchantId,
+      /** Merchants a message may name in `merchantId`; must include the default. */
+      allowedMerchantIds: z.array(merchantId).min(1),
+      /** Which network destination addresses are validated for: the sandbox pays out on testnets. */
+      addressNetwork: z.enum(['mainnet', 'testnet']),
+    }),
+    egress: z.strictObject({
+      /** 1 (one shared NAT gateway, cheaper) or one per availability zone (survives an AZ outage). */
+      natGateways: int(1, 3),
+      /** One existing Elastic IP allocation per NAT gateway; the IPs the Coindirect key whitelists. */
+      eipAllocationIds: z.array(eipAllocationId).min(1).max(3),
+    }),
+    /** Per price currency, the largest amount one payout may have. */
+    payoutMaxAmounts: z.record(currencyCode, positiveDecimal),
+    worker: z.strictObject({
+      timeoutSeconds: int(10, 900),
+      memorySizeMb: int(128, 10240),
+      /** Records per invocation; above 10 SQS requires a batching window. */
+      batchSize: int(1, 10000),
+      maxBatchingWindowSeconds: int(0, 300),
+      /** Most concurrent invocations the SQS event source starts (SQS allows 2 to 1000). */
+      maxConcurrency: int(2, 1000),
+      /** Records of one batch processed at the same time inside an invocation. */
+      recordConcurrency: int(1, 50),
+    }),
+    queue: z.strictObject({
+      /** Receives before SQS moves a message to the DLQ. */
+      maxReceiveCount: int(1, 1000),
+      retentionDays: int(1, 14),
+    }),
+    /** Omit to create an empty secret in the stack; give `importName` to use an existing one. */
+    hawkSecret: z.strictObject({ importName: z.string().min(1).max(512) }).optional(),
+    alarms: z.strictObject({
+      email: z.email({ error: 'expected an email address' }),
+      /** Alarm when the oldest payout message has waited this long (seconds since it was sent). */
+      oldestMessageAgeSeconds: int(60, 1_209_600),
+    }),
+    logRetentionDays: z.literal(LOG_RETENTION_DAYS),
+    /** Production: deletion protection and RETAIN on the ledger, queues, secret and logs. */
+    retainData: z.boolean(),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (path: (string | number)[], message: string, input?: unknown) =>
+      ctx.addIssue({ code: 'custom', path, message, input });
+
+    if (env.region === undefined && env.availabilityZones !== undefined) {
+      problem(['availabilityZones'], 'requires "region" to be set too', env.availabilityZones);
+    }
+    if (env.region !== undefined && env.availabilityZones === undefined) {
+      problem(
+        ['availabilityZones'],
+        `is required when "region" is set: list 2 or 3 zones of ${env.region}, e.g. ["${env.region}a", "${env.region}b"] (otherwise CDK looks them up at synth, which needs AWS credentials)`,
+      );
+    }
+    env.availabilityZones?.forEach((zone, index) => {
+      if (env.region !== undefined && !zone.startsWith(env.region)) {
+        problem(['availabilityZones', index], `expected a zone of region ${env.region}`, zone);
+      }
+    });
+    if (env.availabilityZones && new Set(env.availabilityZones).size !== env.availabilityZones.length) {
+      problem(['availabilityZones'], 'expected distinct zones', env.availabilityZones);
+    }
+
+    const azCount = env.availabilityZones?.length ?? AGNOSTIC_AZ_COUNT;
+    const { natGateways, eipAllocationIds } = env.egress;
+    if (natGateways !== 1 && natGateways !== azCount) {
+      problem(
+        ['egress', 'natGateways'],
+        `expected 1 (one shared NAT gateway) or ${azCount} (one per availability zone)`,
+        natGateways,
+      );
+    }
+    if (eipAllocationIds.length !== natGateways) {
+      problem(
+        ['egress', 'eipAllocationIds'],
+        `expected exactly ${natGateways} allocation ID(s), one per NAT gateway (egress.natGateways)`,
+        eipAllocationIds,
+      );
+    }
+    if (new Set(eipAllocationIds).size !== eipAllocationIds.length) {
+      problem(['egress', 'eipAllocationIds'], 'expected distinct allocation IDs', eipAllocationIds);
+    }
+
+    const { baseUrl, addressNetwork, merchantId: defaultMerchant, allowedMerchantIds } = env.coindirect;
+    const network = COINDIRECT_BASE_URLS[baseUrl];
+    if (addressNetwork !== network) {
+      problem(['coindirect', 'addressNetwork'], `expected "${network}" for ${baseUrl}`, addressNetwork);
+    }
+    if (!allowedMerchantIds.includes(defaultMerchant)) {
+      problem(
+        ['coindirect', 'allowedMerchantIds'],
+        `expected to include the default merchantId "${defaultMerchant}"`,
+        allowedMerchantIds,
+      );
+    }
+
+    if (Object.keys(env.payoutMaxAmounts).length === 0) {
+      problem(['payoutMaxAmounts'], 'expected at least one currency, e.g. {"EUR": "5000"}', {});
+    }
+    // The last receive must come before retention deletes the message, or it vanishes instead of
+    // reaching the DLQ (invariant: nothing is lost).
+    const retentionSeconds = env.queue.retentionDays * 86_400;
+    const maxReceives = Math.floor((retentionSeconds - 1) / SQS_MAX_VISIBILITY_SECONDS) + 1;
+    if (env.queue.maxReceiveCount > maxReceives) {
+      problem(
+        ['queue', 'maxReceiveCount'],
+        `expected at most ${maxReceives} with queue.retentionDays ${env.queue.retentionDays}: one backoff wait can last 12 h, so more receives could outlast the retention and SQS would delete the message before moving it to the DLQ`,
+        env.queue.maxReceiveCount,
+      );
+    }
+    if (env.worker.batchSize > 10 && env.worker.maxBatchingWindowSeconds < 1) {
+      problem(
+        ['worker', 'maxBatchingWindowSeconds'],
+        'expected at least 1 when worker.batchSize is above 10 (an SQS event source rule)',
+        env.worker.maxBatchingWindowSeconds,
+      );
+    }
+  });
+
+/** One environment's validated deployment config (a block of `cdk.json` context `environments`). */
+export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+
+/** The environment chosen with `-c env=<name>` and its validated config. */
+export interface SelectedEnvironment {
+  readonly name: string;
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * Picks the environment named by the `env` context value and validates its block from the
+ * `environments` context value; only that block is validated, so a half-edited neighbour does not
+ * block a deploy.
+ *
+ * @throws InfraConfigError saying how to choose an environment, or listing each invalid field with
+ *   what was expected and what was received.
+ * @example
+ * const { name, config } = selectEnvironment({
+ *   env: app.node.tryGetContext('env'),
+ *   environments: app.node.tryGetContext('environments'),
+ * });
+ */
+export function selectEnvironment(context: {
+  readonly env: unknown;
+  readonly environments: unknown;
+}): SelectedEnvironment {
+  const { env, environments } = context;
+  if (typeof environments !== 'object' || environments === null || Array.isArray(environments)) {
+    throw new InfraConfigError(
+      `cdk.json has no "context.${ENVIRONMENTS_CONTEXT_KEY}" object (received ${preview(environments)}); ` +
+        'add one config block per environment, e.g. "staging" and "production".',
+    );
+  }
+  const names = Object.keys(environments);
+  const choose = `Choose one with -c ${ENV_CONTEXT_KEY}=<name>, where <name> is one of: ${names.join(', ')} (from cdk.json "context.${ENVIRONMENTS_CONTEXT_KEY}"). Example: npx cdk synth -c ${ENV_CONTEXT_KEY}=${names[0] ?? 'staging'}`;
+  if (env === undefined || env === '') {
+    throw new InfraConfigError(`No environment chosen. ${choose}`);
+  }
+  if (typeof env !== 'string' || !Object.hasOwn(environments, env)) {
+    throw new InfraConfigError(`Unknown environment ${preview(env)}. ${choose}`);
+  }
+
+  const block: unknown = (environments as Record<string, unknown>)[env];
+  const result = environmentConfigSchema.safeParse(block);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => formatIssue(issue, block));
+    throw new InfraConfigError(
+      `Invalid config for environment "${env}" in cdk.json "context.${ENVIRONMENTS_CONTEXT_KEY}.${env}":\n` +
+        problems.map((line) => `  - ${line}`).join('\n'),
+      { environment: env, problems },
+    );
+  }
+  return { name: env, config: result.data };
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const path = formatPath(issue.path);
+  const received = valueAt(input, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeysAt(issue.path);
+    return `${path || '(top level)'}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}${allowed ? `; allowed fields: ${allowed}` : ''}`;
+  }
+  if (issue.code === 'invalid_type' && received === undefined) {
+    return `${path}: is required (expected ${issue.expected})`;
+  }
+  if (issue.code === 'invalid_key') {
+    const key = issue.path.at(-1);
+    const inner = issue.issues.map((nested) => nested.message).join('; ');
+    return `${formatPath(issue.path.slice(0, -1))}: key ${preview(key)}: ${inner}`;
+  }
+  return `${path}: ${issue.message}; received ${preview(received)}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function allowedKeysAt(path: readonly PropertyKey[]): string | undefined {
+  let schema: z.core.$ZodType = environmentConfigSchema;
+  for (const key of path) {
+    const shape = shapeOf(schema);
+    const next = shape?.[String(key)];
+    if (!next) return undefined;
+    schema = unwrapOptional(next);
+  }
+  const shape = shapeOf(schema);
+  return shape ? Object.keys(shape).join(', ') : undefined;
+}
+
+function shapeOf(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | undefined {
+  return schema instanceof z.ZodObject ? (schema.shape as Record<string, z.core.$ZodType>) : undefined;
+}
+
+function unwrapOptional(schema: z.core.$ZodType): z.core.$ZodType {
+  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.core.$ZodType) : schema;
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}

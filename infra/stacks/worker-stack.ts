@@ -1,0 +1,136 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config.ts';
+import { EgressVpc } from '../constructs/egress-vpc.ts';
+import { HawkSecret } from '../constructs/hawk-secret.ts';
+import { PayoutAlarms } from '../constructs/payout-alarms.ts';
+import { PayoutLedger } from '../constructs/payout-ledger.ts';
+import { PayoutQueues } from '../constructs/payout-queues.ts';
+import { PayoutWorkerFunction } from '../constructs/payout-worker-function.ts';
+
+export interface WorkerStackProps extends StackProps {
+  readonly environmentName: string;
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * Everything one environment's payout worker needs, wired top-down: the egress VPC (NAT gateways on the
+ * configured Elastic IPs), the payout queue and DLQ, the HAWK secret, the ledger, the worker Lambda and
+ * its alarms. It never creates an Elastic IP, so deleting and re-deploying it keeps the egress IPs.
+ */
+export class WorkerStack extends Stack {
+  private readonly configuredZones: readonly string[] | undefined;
+
+  constructor(scope: Construct, id: string, props: WorkerStackProps) {
+    super(scope, id, props);
+    this.configuredZones = props.config.availabilityZones;
+    if (this.configuredZones) {
+      Validations.of(this).acknowledge({
+        id: 'CloudFormation-Validate::W3010',
+        reason:
+          'Zone names come from cdk.json on purpose: synth then needs no AWS credentials for a lookup, and ' +
+          'the NAT gateway per zone is pinned to a known Elastic IP.',
+      });
+    }
+    const { config, environmentName } = props;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const timeout = Duration.seconds(config.worker.timeoutSeconds);
+    const maxBatchingWindow = Duration.seconds(config.worker.maxBatchingWindowSeconds);
+
+    const egress = new EgressVpc(this, 'Egress', {
+      eipAllocationIds: config.egress.eipAllocationIds,
+      natGateways: config.egress.natGateways,
+      flowLogRetention: logRetention,
+      removalPolicy,
+    });
+
+    const queues = new PayoutQueues(this, 'Queues', {
+      functionTimeout: timeout,
+      maxBatchingWindow,
+      maxReceiveCount: config.queue.maxReceiveCount,
+      retentionPeriod: Duration.days(config.queue.retentionDays),
+      removalPolicy,
+    });
+
+    const hawk = new HawkSecret(this, 'HawkSecret', {
+      environmentName,
+      removalPolicy,
+      ...(config.hawkSecret ? { importName: config.hawkSecret.importName } : {}),
+    });
+
+    const ledger = new PayoutLedger(this, 'Ledger', { retain: config.retainData });
+
+    const worker = new PayoutWorkerFunction(this, 'Worker', {
+      vpc: egress.vpc,
+      securityGroup: egress.workerSecurityGroup,
+      queue: queues.queue,
+      deadLetterQueue: queues.deadLetterQueue,
+      ledgerTable: ledger.table,
+      hawkSecret: hawk.secret,
+      hawkSecretId: hawk.secretId,
+      coindirectBaseUrl: config.coindirect.baseUrl,
+      merchantId: config.coindirect.merchantId,
+      allowedMerchantIds: config.coindirect.allowedMerchantIds,
+      payoutMaxAmounts: config.payoutMaxAmounts,
+      addressNetwork: config.coindirect.addressNetwork,
+      timeout,
+      memorySizeMb: config.worker.memorySizeMb,
+      batchSize: config.worker.batchSize,
+      maxBatchingWindow,
+      maxConcurrency: config.worker.maxConcurrency,
+      recordConcurrency: config.worker.recordConcurrency,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    const alarms = new PayoutAlarms(this, 'Alarms', {
+      queue: queues.queue,
+      deadLetterQueue: queues.deadLetterQueue,
+      workerFunction: worker.function,
+      email: config.alarms.email,
+      oldestMessageAge: Duration.seconds(config.alarms.oldestMessageAgeSeconds),
+    });
+
+    egress.egressIps.forEach(({ allocationId, publicIp }, index) => {
+      new CfnOutput(this, `EgressIp${index + 1}`, {
+        value: publicIp,
+        description: `Egress IP ${index + 1} (${allocationId}). Whitelist it on the Coindirect API key, with "Allow withdrawals" on; the whitelist cannot be edited later.`,
+      });
+    });
+    new CfnOutput(this, 'PayoutQueueUrl', {
+      value: queues.queue.queueUrl,
+      description: 'Producers send payout v1 messages here',
+    });
+    new CfnOutput(this, 'PayoutQueueArn', { value: queues.queue.queueArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: queues.deadLetterQueue.queueUrl,
+      description: 'Failed payouts with their reason; redrive once the cause is fixed',
+    });
+    new CfnOutput(this, 'HawkSecretArn', {
+      value: hawk.secret.secretArn,
+      description:
+        'Put {"hawkAuthId": "...", "hawkAuthKey": "..."} here (an imported secret: ARN without suffix)',
+    });
+    new CfnOutput(this, 'LedgerTableName', { value: ledger.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'Confirm the email subscription sent to the alarm address',
+    });
+    new CfnOutput(this, 'ProducerPolicyArn', {
+      value: queues.producerPolicy.managedPolicyArn,
+      description: "Attach to a producer's IAM role: it can send to the payout queue and nothing else",
+    });
+    new CfnOutput(this, 'WorkerFunctionName', { value: worker.function.functionName });
+  }
+
+  /**
+   * Zones from the config when given, so synth never runs the availability-zone context lookup (which
+   * needs AWS credentials); otherwise CDK's default, which for an env-agnostic stack is two `Fn::GetAZs`
+   * placeholders resolved at deploy time.
+   */
+  override get availabilityZones(): string[] {
+    return this.configuredZones ? [...this.configuredZones] : super.availabilityZones;
+  }
+}

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { selectEnvironment } from '#infra/config.ts';
+import { InfraConfigError } from '#infra/errors.ts';
+import { cdkContext, environmentNames, rawEnvironment } from './payout-app-fixture.ts';
+
+/** Validates `block` as environment "staging" and returns the error it raises. */
+function problemsWith(block: Record<string, unknown>): InfraConfigError {
+  try {
+    selectEnvironment({ env: 'staging', environments: { staging: block } });
+  } catch (error) {
+    if (error instanceof InfraConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+/** The staging block of cdk.json with `patch` applied at a dotted path. */
+function stagingWith(path: string, value: unknown): Record<string, unknown> {
+  const block = rawEnvironment('staging');
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let target: Record<string, unknown> = block;
+  for (const key of keys) target = target[key] as Record<string, unknown>;
+  if (value === undefined) delete target[last];
+  else target[last] = value;
+  return block;
+}
+
+describe('selectEnvironment', () => {
+  describe('choosing an environment', () => {
+    it.each(environmentNames)('accepts the %s block of cdk.json', (name) => {
+      const selected = selectEnvironment({ env: name, environments: cdkContext.environments });
+
+      expect(selected.name).toBe(name);
+      expect(selected.config.egress.eipAllocationIds).toHaveLength(selected.config.egress.natGateways);
+    });
+
+    it('explains how to choose, listing the environments, when no -c env is given', () => {
+      const act = () => selectEnvironment({ env: undefined, environments: cdkContext.environments });
+
+      expect(act).toThrow(InfraConfigError);
+      expect(act).toThrow(
+        'No environment chosen. Choose one with -c env=<name>, where <name> is one of: staging, production',
+      );
+      expect(act).toThrow('Example: npx cdk synth -c env=staging');
+    });
+
+    it('names the unknown environment and lists the known ones', () => {
+      const act = () => selectEnvironment({ env: 'prod', environments: cdkContext.environments });
+
+      expect(act).toThrow('Unknown environment "prod". Choose one with -c env=<name>');
+      expect(act).toThrow('one of: staging, production');
+    });
+
+    it('does not treat inherited object keys as environments', () => {
+      const act = () => selectEnvironment({ env: 'toString', environments: cdkContext.environments });
+
+      expect(act).toThrow('Unknown environment "toString"');
+    });
+
+    it('says what is missing when cdk.json has no environments block', () => {
+      const act = () => selectEnvironment({ env: 'staging', environments: undefined });
+
+      expect(act).toThrow('cdk.json has no "context.environments" object (received nothing)');
+    });
+
+    it('validates only the chosen environment, so a broken neighbour does not block it', () => {
+      const environments = { staging: rawEnvironment('staging'), production: { broken: true } };
+
+      const selected = selectEnvironment({ env: 'staging', environments });
+
+      expect(selected.name).toBe('staging');
+    });
+  });
+
+  describe('error messages', () => {
+    it('names the environment and lists every problem at once', () => {
+      const block = stagingWith('worker.maxConcurrency', 1);
+      (block.coindirect as Record<string, unknown>).addressNetwork = 'main';
+
+      const error = problemsWith(block);
+
+      expect(error.environment).toBe('staging');
+      expect(error.problems).toHaveLength(2);
+      expect(error.message).toContain(
+        'Invalid config for environment "staging" in cdk.json "context.environments.staging":',
+      );
+    });
+
+    it('says a missing field is required and what type it takes', () => {
+      const error = problemsWith(stagingWith('coindirect.merchantId', undefined));
+
+      expect(error.problems).toEqual(['coindirect.merchantId: is required (expected string)']);
+    });
+
+    it('lists the allowed values of an enum with what was received', () => {
+      const error = problemsWith(stagingWith('coindirect.addressNetwork', 'main'));
+
+      expect(error.problems).toEqual([
+        'coindirect.addressNetwork: Invalid option: expected one of "mainnet"|"testnet"; received "main"',
+      ]);
+    });
+
+    it('lists the two Coindirect hosts for an unknown base URL', () => {
+      const error = problemsWith(stagingWith('coindirect.baseUrl', 'https://api.bvnk.com'));
+
+      expect(error.problems[0]).toBe(
+        'coindirect.baseUrl: Invalid option: expected one of "https://api.sandbox.coindirect.com"|"https://api.coindirect.com"; received "https://api.bvnk.com"',
+      );
+    });
+
+    it('rejects the testnet on the production host, where addresses are mainnet', () => {
+      const error = problemsWith(stagingWith('coindirect.baseUrl', 'https://api.coindirect.com'));
+
+      expect(error.problems).toEqual([
+        'coindirect.addressNetwork: expected "mainnet" for https://api.coindirect.com; received "testnet"',
+      ]);
+    });
+
+    it('names the allowed fields next to an unknown one', () => {
+      const error = problemsWith(stagingWith('egress.natGateway', 1));
+
+      expect(error.problems).toEqual([
+        'egress: unknown field(s) "natGateway"; allowed fields: natGateways, eipAllocationIds',
+      ]);
+    });
+
+    it('rejects a malformed Elastic IP allocation ID, showing the expected form', () => {
+      const error = problemsWith(stagingWith('egress.eipAllocationIds', ['eip-123']));
+
+      expect(error.problems).toEqual([
+        'egress.eipAllocationIds[0]: expected an Elastic IP allocation ID such as "eipalloc-0123456789abcdef0"; received "eip-123"',
+      ]);
+    });
+
+    it('allows 1 NAT gateway or one per zone, naming both choices', () => {
+      const block = stagingWith('egress.natGateways', 3);
+      (block.egress as Record<string, unknown>).eipAllocationIds = [
+        'eipalloc-0123456789abcdef0',
+        'eipalloc-0123456789abcdef1',
+        'eipalloc-0123456789abcdef2',
+      ];
+
+      const error = problemsWith(block);
+
+      expect(error.problems).toEqual([
+        'egress.natGateways: expected 1 (one shared NAT gateway) or 2 (one per availability zone); received 3',
+      ]);
+    });
+
+    it('requires one allocation ID per NAT gateway', () => {
+      const error = problemsWith(stagingWith('egress.natGateways', 2));
+
+      expect(error.problems).toEqual([
+        'egress.eipAllocationIds: expected exactly 2 allocation ID(s), one per NAT gateway (egress.natGateways); received ["eipalloc-0123456789abcdef0"]',
+      ]);
+    });
+
+    it('requires zone names when a region is set, explaining the credential-free synth', () => {
+      const error = problemsWith(stagingWith('availabilityZones', undefined));
+
+      expect(error.problems[0]).toMatch(
+        /^availabilityZones: is required when "region" is set: list 2 or 3 zones of eu-west-1, .*needs AWS credentials\)/,
+      );
+    });
+
+    it('rejects a zone of another region', () => {
+      const error = problemsWith(stagingWith('availabilityZones', ['eu-west-1a', 'us-east-1b']));
+
+      expect(error.problems).toEqual([
+        'availabilityZones[1]: expected a zone of region eu-west-1; received "us-east-1b"',
+      ]);
+    });
+
+    it('requires the default merchant among the allowed ones', () => {
+      const error = problemsWith(stagingWith('coindirect.allowedMerchantIds', ['another-merchant']));
+
+      expect(error.problems[0]).toMatch(
+        /^coindirect\.allowedMerchantIds: expected to include the default merchantId "[^"]+"; received \["another-merchant"\]$/,
+      );
+    });
+
+    it('explains a payout cap that is not a positive decimal string', () => {
+      const error = problemsWith(stagingWith('payoutMaxAmounts', { EUR: 5000, USD: '0', eur: '1' }));
+
+      expect(error.problems).toEqual([
+        'payoutMaxAmounts.EUR: expected a decimal string such as "5000" or "250.50"; received 5000',
+        'payoutMaxAmounts.USD: expected an amount greater than 0; received "0"',
+        'payoutMaxAmounts: key "eur": expected an upper-case price currency code such as "EUR" (2 to 10 of A-Z 0-9)',
+      ]);
+    });
+
+    it('lists the retention periods CloudWatch Logs accepts', () => {
+      const error = problemsWith(stagingWith('logRetentionDays', 10));
+
+      expect(error.problems[0]).toBe(
+        'logRetentionDays: Invalid option: expected one of 1|3|5|7|14|30|60|90|120|150|180|365|400|545|731|1096|1827|2192|2557|2922|3288|3653; received 10',
+      );
+    });
+
+    it('gives the range of a number that is out of bounds', () => {
+      const error = problemsWith(stagingWith('worker.timeoutSeconds', 901));
+
+      expect(error.problems).toEqual([
+        'worker.timeoutSeconds: Too big: expected number to be <=900; received 901',
+      ]);
+    });
+
+    it('requires a batching window for batches above 10, as SQS does', () => {
+      const error = problemsWith(stagingWith('worker.batchSize', 50));
+
+      expect(error.problems).toEqual([
+        'worker.maxBatchingWindowSeconds: expected at least 1 when worker.batchSize is above 10 (an SQS event source rule); received 0',
+      ]);
+    });
+
+    it('refuses a receive count whose backoff could outlast the retention and lose the message', () => {
+      const error = problemsWith(stagingWith('queue.maxReceiveCount', 29));
+
+      expect(error.problems[0]).toMatch(
+        /^queue\.maxReceiveCount: expected at most 28 with queue\.retentionDays 14: .*delete the message before moving it to the DLQ; received 29$/,
+      );
+    });
+
+    it('rejects an alarm address that is not an email', () => {
+      const error = problemsWith(stagingWith('alarms.email', 'ops-team'));
+
+      expect(error.problems).toEqual(['alarms.email: expected an email address; received "ops-team"']);
+    });
+  });
+});

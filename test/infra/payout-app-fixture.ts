@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { definePayoutApp, type PayoutApp } from '#infra/payout-app.ts';
+
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+/** The `context` block of the real cdk.json: feature flags and every environment's config. */
+export const cdkContext: Readonly<Record<string, unknown>> = cdkJson.context;
+
+/** The environments cdk.json defines; each infra test runs against both. */
+export const environmentNames = ['staging', 'production'] as const;
+
+/** The raw (unvalidated) config block of one environment in cdk.json. */
+export function rawEnvironment(name: string): Record<string, unknown> {
+  const environments = cdkContext.environments as Record<string, Record<string, unknown>>;
+  const block = environments[name];
+  if (!block) throw new Error(`cdk.json has no environment "${name}"`);
+  return structuredClone(block);
+}
+
+export interface SynthOptions {
+  /** Run esbuild for the worker; off by default, as aws-cdk-lib's own tests do. */
+  readonly bundling?: boolean;
+  /**
+   * Run CDK's built-in CloudFormation template validation at synth, as `cdk synth` does. Off by default:
+   * it adds about a second per synth, so one dedicated test covers it.
+   */
+  readonly cloudFormationValidation?: boolean;
+  /** Replace the environment's cdk.json block with this one. */
+  readonly environment?: Record<string, unknown>;
+}
+
+export interface SynthesizedPayoutApp extends PayoutApp {
+  readonly app: App;
+  readonly worker: Template;
+  readonly egressIps: Template;
+}
+
+/**
+ * Defines the payout app for one environment on a fresh App, from cdk.json, and synthesizes it. The cdk-nag
+ * checks the app registers run in that synth, so a violation fails it.
+ */
+export function synthPayoutApp(name: string, options: SynthOptions = {}): SynthesizedPayoutApp {
+  const environments = cdkContext.environments as Record<string, unknown>;
+  const app = new App({
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+    context: {
+      ...cdkContext,
+      env: name,
+      environments: options.environment ? { ...environments, [name]: options.environment } : environments,
+      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  const payoutApp = definePayoutApp(app);
+  return {
+    ...payoutApp,
+    app,
+    worker: Template.fromStack(payoutApp.workerStack),
+    egressIps: Template.fromStack(payoutApp.egressIpStack),
+  };
+}
+
+/** Logical IDs a template value points at through `Ref` or `Fn::GetAtt`, however deeply nested. */
+export function referencedIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string') return [record.Ref];
+  const getAtt = record['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return [getAtt[0]];
+  return Object.values(record).flatMap(referencedIds);
+}
+
+/** The one logical ID of a resource of `type` whose properties match `props`; fails on none or several. */
+export function logicalIdOf(template: Template, type: string, props: Record<string, unknown> = {}): string {
+  const ids = Object.keys(template.findResources(type, { Properties: props }));
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} matching, found ${ids.length}: ${ids.join(', ')}`);
+  return ids[0] as string;
+}
+
+/** One IAM policy statement as synthesized. */
+export interface PolicyStatement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+/** The statements of IAM policy resources, as returned by `Template.findResources`. */
+export function statementsOf(policies: Record<string, unknown>): PolicyStatement[] {
+  return Object.values(policies).flatMap((policy) => {
+    const properties = (policy as { Properties?: { PolicyDocument?: { Statement?: PolicyStatement[] } } })
+      .Properties;
+    return properties?.PolicyDocument?.Statement ?? [];
+  });
+}
+
+/** A resource of a synthesized template, with the parts the tests read. */
+export interface TemplateResource {
+  readonly Type?: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}

@@ -4,6 +4,11 @@ import { defineConfig } from 'vitest/config';
 // real processes on loopback (moto server, the Coindirect simulator). `npm test` runs both.
 export const config = defineConfig({
   test: {
+    // Under CI a JSON report as well, from which .ci/run prints a plain "N passed, N failed" line.
+    reporters:
+      process.env.CI === 'true'
+        ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
+        : ['default'],
     projects: [
       {
         extends: true,

@@ -96,6 +96,34 @@ const environmentConfigSchema = z
     }),
     /** Omit to create an empty secret in the stack; give `importName` to use an existing one. */
     hawkSecret: z.strictObject({ importName: z.string().min(1).max(512) }).optional(),
+    /** The Coindirect webhook receiver; every field optional. */
+    webhook: z
+      .strictObject({
+        /**
+         * The webhook URL exactly as registered in Coindirect's merchant settings, when it is not the
+         * stack's WebhookUrl output (a custom domain, path or query in front of the function). The
+         * signature covers the registered URL's path and query, so a mismatch fails every webhook.
+         */
+        registeredUrl: z
+          .url({ protocol: /^https$/, error: 'expected the https URL registered at Coindirect' })
+          .optional(),
+        /** Use this existing secret (by name) for the merchant webhook secret instead of creating one. */
+        secretImportName: z.string().min(1).max(512).optional(),
+        /** Concurrent executions reserved for (and capping) the receiver, bounding a flood's cost. */
+        reservedConcurrency: int(1, 1000).optional(),
+      })
+      .prefault({}),
+    /** Status updates, lifecycle events and the stuck-payout sweep. */
+    lifecycle: z
+      .strictObject({
+        /** A SUBMITTED payout not final this many minutes after submission is stuck (re-read, then alarm). */
+        stuckAfterMinutes: int(5, 43_200).default(60),
+        /** How often the sweep runs, in minutes. */
+        sweepIntervalMinutes: int(5, 1_440).default(60),
+        /** Receives of a status message before SQS moves it to the status DLQ. */
+        statusMaxReceiveCount: int(2, 100).default(10),
+      })
+      .prefault({}),
     alarms: z.strictObject({
       email: z.email({ error: 'expected an email address' }),
       /** Alarm when the oldest payout message has waited this long (seconds since it was sent). */
@@ -288,7 +316,10 @@ function shapeOf(schema: z.core.$ZodType): Record<string, z.core.$ZodType> | und
 }
 
 function unwrapOptional(schema: z.core.$ZodType): z.core.$ZodType {
-  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.core.$ZodType) : schema;
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodPrefault) {
+    return schema.unwrap() as z.core.$ZodType;
+  }
+  return schema;
 }
 
 function preview(value: unknown): string {

@@ -44,6 +44,9 @@ const envSchema = z.object({
   MAX_BACKOFF_SECONDS: positiveInt(21_600, 60, 43_200),
   COINDIRECT_SIGN_QUERY: z._default(z.enum(['true', 'false'], 'must be "true" or "false"'), 'true'),
   METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'CoindirectPayouts'),
+  EVENT_BUS_NAME: z.optional(
+    z.string().check(z.minLength(1, 'must name the lifecycle event bus, or be unset')),
+  ),
 });
 
 /** The worker's settings, parsed once per container. */
@@ -65,6 +68,8 @@ export interface WorkerConfig {
   readonly maxBackoffSeconds: number;
   readonly signQuery: boolean;
   readonly metricsNamespace: string;
+  /** The lifecycle event bus (name or ARN); unset: no lifecycle events. */
+  readonly eventBusName?: string;
 }
 
 /**
@@ -112,6 +117,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
     maxBackoffSeconds: e.MAX_BACKOFF_SECONDS,
     signQuery: e.COINDIRECT_SIGN_QUERY === 'true',
     metricsNamespace: e.METRICS_NAMESPACE,
+    ...(e.EVENT_BUS_NAME === undefined ? {} : { eventBusName: e.EVENT_BUS_NAME }),
   };
 }
 

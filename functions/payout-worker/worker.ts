@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CoindirectClient } from '#shared/coindirect/client.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
+import { LifecycleLedger } from '#shared/ledger/lifecycle-ledger.ts';
+import { EVENT_BRIDGE_CLIENT_CONFIG, EventPublisher } from '#shared/lifecycle/publisher.ts';
 import type { LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
 import type { BatchDeps } from '#shared/processing/process-batch.ts';
 import { sqsDeadLetters, sqsVisibility } from '#shared/queue/sqs-ports.ts';
@@ -16,6 +19,7 @@ export interface WorkerOverrides {
   readonly dynamodb?: DynamoDBClient;
   readonly sqs?: SQSClient;
   readonly secretsManager?: SecretsManagerClient;
+  readonly eventBridge?: EventBridgeClient;
   readonly transport?: HttpTransport;
   readonly clock?: () => number;
   readonly random?: () => number;
@@ -34,6 +38,7 @@ export function createWorkerDeps(
 ): Omit<BatchDeps, 'remainingTimeMs'> {
   const clock = overrides.clock ?? Date.now;
   const sqs = overrides.sqs ?? new SQSClient({});
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({});
   const credentials = new SecretCredentials({
     client: overrides.secretsManager ?? new SecretsManagerClient({}),
     secretId: config.hawkSecretId,
@@ -55,7 +60,7 @@ export function createWorkerDeps(
   });
   return {
     ledger: new Ledger({
-      client: overrides.dynamodb ?? new DynamoDBClient({}),
+      client: dynamodb,
       tableName: config.ledgerTableName,
       leaseMs: config.leaseMs,
       clock,
@@ -78,5 +83,17 @@ export function createWorkerDeps(
     reserveMs: 3 * config.httpTimeoutMs,
     maxBackoffSeconds: config.maxBackoffSeconds,
     ...(overrides.random === undefined ? {} : { random: overrides.random }),
+    clock,
+    ...(config.eventBusName === undefined
+      ? {}
+      : {
+          events: new EventPublisher({
+            client: overrides.eventBridge ?? new EventBridgeClient(EVENT_BRIDGE_CLIENT_CONFIG),
+            eventBusName: config.eventBusName,
+            ledger: new LifecycleLedger({ client: dynamodb, tableName: config.ledgerTableName, clock }),
+            metrics,
+            logger,
+          }),
+        }),
   };
 }

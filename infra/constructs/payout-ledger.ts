@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { OPEN_INDEX } from '../../shared/ledger/open-index.ts';
 
 export interface PayoutLedgerProps {
   /**
@@ -13,7 +14,8 @@ export interface PayoutLedgerProps {
 /**
  * The payout ledger: one item per payout `reference` (the idempotency key), claimed with a conditional
  * write before any API call. On-demand billing, point-in-time recovery, encrypted with the AWS-managed
- * DynamoDB key.
+ * DynamoDB key. A sparse index on `openSince` holds only the references the lifecycle sweep must look at
+ * (payouts not final yet, events not yet published), so the sweep never scans the table.
  */
 export class PayoutLedger extends Construct {
   readonly table: Table;
@@ -28,6 +30,11 @@ export class PayoutLedger extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: props.retain,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: OPEN_INDEX.indexName,
+      partitionKey: { name: OPEN_INDEX.partitionKey, type: AttributeType.NUMBER },
+      projectionType: ProjectionType.ALL,
     });
   }
 }

@@ -3,6 +3,8 @@ import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import type { EventBus } from 'aws-cdk-lib/aws-events';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -31,6 +33,8 @@ export interface PayoutWorkerFunctionProps {
   /** Where the worker sends permanent failures with their reason. */
   readonly deadLetterQueue: Queue;
   readonly ledgerTable: Table;
+  /** Where the worker publishes PayoutSubmitted/Rejected/Conflict. Default: no lifecycle events. */
+  readonly eventBus?: EventBus;
   readonly hawkSecret: ISecret;
   /** `SecretId` of the HAWK secret: its ARN, or its name when imported by name. */
   readonly hawkSecretId: string;
@@ -108,6 +112,7 @@ export class PayoutWorkerFunction extends Construct {
         LEASE_SECONDS: String(props.timeout.toSeconds() + LEASE_MARGIN_SECONDS),
         POWERTOOLS_SERVICE_NAME: WORKER_METRICS.serviceName,
         METRICS_NAMESPACE: WORKER_METRICS.namespace,
+        ...(props.eventBus === undefined ? {} : { EVENT_BUS_NAME: props.eventBus.eventBusName }),
       },
     });
 
@@ -125,13 +130,13 @@ export class PayoutWorkerFunction extends Construct {
     props.queue.grants.consumeMessages(this.function);
     props.deadLetterQueue.grants.sendMessages(this.function);
     props.hawkSecret.grantRead(this.function);
-    props.ledgerTable.grants.actions(
-      this.function,
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:Query',
-    );
+    // The table only: `grants.actions` would add `index/*`, and the worker reads no index.
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resourceArns: [props.ledgerTable.tableArn],
+    });
+    props.eventBus?.grants.actions(this.function, ['events:PutEvents']);
 
     Validations.of(this.function).acknowledge(
       {

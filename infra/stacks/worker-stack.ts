@@ -4,10 +4,16 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.ts';
 import { EgressVpc } from '../constructs/egress-vpc.ts';
 import { HawkSecret } from '../constructs/hawk-secret.ts';
+import { LifecycleAlarms } from '../constructs/lifecycle-alarms.ts';
+import { LifecycleEventBus } from '../constructs/lifecycle-event-bus.ts';
 import { PayoutAlarms } from '../constructs/payout-alarms.ts';
 import { PayoutLedger } from '../constructs/payout-ledger.ts';
 import { PayoutQueues } from '../constructs/payout-queues.ts';
+import { PayoutStatusFunctions, STATUS_FUNCTION_TIMEOUT } from '../constructs/payout-status-functions.ts';
 import { PayoutWorkerFunction } from '../constructs/payout-worker-function.ts';
+import { StatusQueues } from '../constructs/status-queues.ts';
+import { WebhookReceiver } from '../constructs/webhook-receiver.ts';
+import { WebhookSecret } from '../constructs/webhook-secret.ts';
 
 export interface WorkerStackProps extends StackProps {
   readonly environmentName: string;
@@ -16,8 +22,10 @@ export interface WorkerStackProps extends StackProps {
 
 /**
  * Everything one environment's payout worker needs, wired top-down: the egress VPC (NAT gateways on the
- * configured Elastic IPs), the payout queue and DLQ, the HAWK secret, the ledger, the worker Lambda and
- * its alarms. It never creates an Elastic IP, so deleting and re-deploying it keeps the egress IPs.
+ * configured Elastic IPs), the payout queue and DLQ, the HAWK secret, the ledger, the lifecycle event bus,
+ * the worker Lambda and its alarms; then the payout lifecycle: the webhook receiver (Function URL) and its
+ * secret, the status queue, the status function and the stuck-payout sweep, and their alarms. It never
+ * creates an Elastic IP, so deleting and re-deploying it keeps the egress IPs.
  */
 export class WorkerStack extends Stack {
   private readonly configuredZones: readonly string[] | undefined;
@@ -62,12 +70,15 @@ export class WorkerStack extends Stack {
 
     const ledger = new PayoutLedger(this, 'Ledger', { retain: config.retainData });
 
+    const events = new LifecycleEventBus(this, 'LifecycleEvents', { environmentName });
+
     const worker = new PayoutWorkerFunction(this, 'Worker', {
       vpc: egress.vpc,
       securityGroup: egress.workerSecurityGroup,
       queue: queues.queue,
       deadLetterQueue: queues.deadLetterQueue,
       ledgerTable: ledger.table,
+      eventBus: events.bus,
       hawkSecret: hawk.secret,
       hawkSecretId: hawk.secretId,
       coindirectBaseUrl: config.coindirect.baseUrl,
@@ -91,6 +102,51 @@ export class WorkerStack extends Stack {
       workerFunction: worker.function,
       email: config.alarms.email,
       oldestMessageAge: Duration.seconds(config.alarms.oldestMessageAgeSeconds),
+    });
+
+    const webhookSecret = new WebhookSecret(this, 'WebhookSecret', {
+      environmentName,
+      removalPolicy,
+      ...(config.webhook.secretImportName ? { importName: config.webhook.secretImportName } : {}),
+    });
+    const statusQueues = new StatusQueues(this, 'StatusQueues', {
+      functionTimeout: STATUS_FUNCTION_TIMEOUT,
+      maxReceiveCount: config.lifecycle.statusMaxReceiveCount,
+      removalPolicy,
+    });
+    const receiver = new WebhookReceiver(this, 'Webhook', {
+      webhookSecret: webhookSecret.secret,
+      webhookSecretId: webhookSecret.secretId,
+      statusQueue: statusQueues.queue,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+      ...(config.webhook.registeredUrl ? { registeredUrl: config.webhook.registeredUrl } : {}),
+      ...(config.webhook.reservedConcurrency
+        ? { reservedConcurrency: config.webhook.reservedConcurrency }
+        : {}),
+    });
+    const sweepInterval = Duration.minutes(config.lifecycle.sweepIntervalMinutes);
+    const status = new PayoutStatusFunctions(this, 'Lifecycle', {
+      vpc: egress.vpc,
+      securityGroup: egress.workerSecurityGroup,
+      statusQueue: statusQueues.queue,
+      ledgerTable: ledger.table,
+      hawkSecret: hawk.secret,
+      hawkSecretId: hawk.secretId,
+      eventBus: events.bus,
+      coindirectBaseUrl: config.coindirect.baseUrl,
+      stuckAfter: Duration.minutes(config.lifecycle.stuckAfterMinutes),
+      sweepInterval,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    new LifecycleAlarms(this, 'LifecycleAlarms', {
+      topic: alarms.topic,
+      statusDeadLetterQueue: statusQueues.deadLetterQueue,
+      receiverFunction: receiver.function,
+      statusFunction: status.statusFunction,
+      sweepFunction: status.sweepFunction,
+      sweepInterval,
     });
 
     egress.egressIps.forEach(({ allocationId, publicIp }, index) => {
@@ -123,6 +179,23 @@ export class WorkerStack extends Stack {
       description: "Attach to a producer's IAM role: it can send to the payout queue and nothing else",
     });
     new CfnOutput(this, 'WorkerFunctionName', { value: worker.function.functionName });
+    new CfnOutput(this, 'WebhookUrl', {
+      value: receiver.url.url,
+      description:
+        "Register exactly this URL as the webhook URL in Coindirect's merchant settings (Settings, Manage merchants), " +
+        'or set webhook.registeredUrl to what you register instead: the signature covers its path and query.',
+    });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      value: webhookSecret.secret.secretArn,
+      description: 'Put the merchant "Secret Key" here (plain string, or {"webhookSecret": "..."})',
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: events.bus.eventBusName,
+      description:
+        'Producers add a rule here for source coindirect.payouts (PayoutSubmitted, ..., PayoutCancelled)',
+    });
+    new CfnOutput(this, 'EventBusArn', { value: events.bus.eventBusArn });
+    new CfnOutput(this, 'StatusDeadLetterQueueUrl', { value: statusQueues.deadLetterQueue.queueUrl });
   }
 
   /**

@@ -6,7 +6,9 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { statusRank } from '#shared/coindirect/statuses.ts';
 import type { ValidPayout } from '#shared/payout/schema.ts';
+import { appendEventsClauses, type PendingEvent, serializeEvent } from './pending-events.ts';
 import { type LedgerRecord, payoutAttributes, recordFromItem } from './record.ts';
 
 export interface LedgerOptions {
@@ -124,23 +126,46 @@ export class Ledger {
     });
   }
 
-  /** Moves a claimed reference to its final state. Returns false if the lease was lost meanwhile. */
-  async complete(reference: string, owner: string, completion: Completion): Promise<boolean> {
+  /**
+   * Moves a claimed reference to its final state. Returns false if the lease was lost meanwhile.
+   *
+   * A SUBMITTED item also gets its status rank and `openSince` (the sweep watches it until Coindirect says
+   * it is final). `events` are recorded in the same conditional write, as markers to publish afterwards.
+   */
+  async complete(
+    reference: string,
+    owner: string,
+    completion: Completion,
+    events: readonly PendingEvent[] = [],
+  ): Promise<boolean> {
     const values: Record<string, AttributeValue> = { ':final': { S: completion.state } };
-    let set = '#state = :final, updatedAt = :now';
+    const sets = ['#state = :final', 'updatedAt = :now'];
     if (completion.state === 'SUBMITTED') {
       values[':uuid'] = { S: completion.uuid };
-      set += ', #uuid = :uuid';
+      values[':openNow'] = { N: String(this.#now()) };
+      sets.push('#uuid = :uuid', 'openSince = :openNow');
       if (completion.coindirectStatus !== undefined) {
         values[':cdStatus'] = { S: completion.coindirectStatus };
-        set += ', coindirectStatus = :cdStatus';
+        sets.push('coindirectStatus = :cdStatus');
+        const rank = statusRank(completion.coindirectStatus);
+        if (rank !== undefined) {
+          values[':rank'] = { N: String(rank) };
+          sets.push('statusRank = :rank');
+        }
       }
     } else {
       values[':code'] = { S: completion.reasonCode };
       values[':reason'] = { S: completion.reason };
-      set += ', reasonCode = :code, reason = :reason';
+      sets.push('reasonCode = :code', 'reason = :reason');
+      if (events.length > 0) {
+        values[':openNow'] = { N: String(this.#now()) };
+        sets.push('openSince = if_not_exists(openSince, :openNow)');
+      }
     }
-    return this.#fenced(reference, owner, `SET ${set} REMOVE leaseOwner, leaseUntil`, values);
+    const append = appendEventsClauses(events);
+    Object.assign(values, append.values);
+    sets.push(...append.sets);
+    return this.#fenced(reference, owner, `SET ${sets.join(', ')} REMOVE leaseOwner, leaseUntil`, values);
   }
 
   /** Gives the lease back after a transient failure, so the next delivery need not wait for it to expire. */
@@ -157,32 +182,57 @@ export class Ledger {
 
   /**
    * Records a message rejected before any claim (it failed the schema or a guardrail) under its reference,
-   * unless the reference already stands for something else. Returns whether it was written.
+   * unless the reference already stands for something else. Returns whether it was written. With `events`,
+   * markers still pending on a REJECTED item it replaces are carried over, never dropped.
    */
   async recordInvalid(
     reference: string,
     messageId: string,
     reasonCode: string,
     reason: string,
+    events: readonly PendingEvent[] = [],
   ): Promise<boolean> {
-    const now = new Date(this.#now()).toISOString();
+    const now = this.#now();
+    const item: Record<string, AttributeValue> = {
+      reference: { S: reference },
+      state: { S: 'REJECTED' },
+      reasonCode: { S: reasonCode },
+      reason: { S: reason },
+      messageId: { S: messageId },
+      attempts: { N: '0' },
+      createdAt: { S: new Date(now).toISOString() },
+      updatedAt: { S: new Date(now).toISOString() },
+    };
+    let condition = 'attribute_not_exists(#ref) OR #state = :rejected';
+    let version: number | undefined;
+    if (events.length > 0) {
+      const existing = await this.get(reference);
+      if (existing !== undefined && existing.state !== 'REJECTED') return false;
+      version = existing?.eventsVersion;
+      item.pendingEvents = { L: [...(existing?.pendingEvents ?? []), ...events].map(serializeEvent) };
+      item.eventsVersion = { N: String((version ?? 0) + 1) };
+      item.openSince = { N: String(existing?.openSince ?? now) };
+      // Replace exactly what was read, so a marker added since cannot be overwritten.
+      if (existing === undefined) condition = 'attribute_not_exists(#ref)';
+      else if (version === undefined)
+        condition = '#state = :rejected AND attribute_not_exists(eventsVersion)';
+      else condition = '#state = :rejected AND eventsVersion = :version';
+    }
+    const values: Record<string, AttributeValue> = {
+      ...(condition.includes(':rejected') ? { ':rejected': { S: 'REJECTED' } } : {}),
+      ...(condition.includes(':version') ? { ':version': { N: String(version) } } : {}),
+    };
     try {
       await this.#o.client.send(
         new PutItemCommand({
           TableName: this.#o.tableName,
-          Item: {
-            reference: { S: reference },
-            state: { S: 'REJECTED' },
-            reasonCode: { S: reasonCode },
-            reason: { S: reason },
-            messageId: { S: messageId },
-            attempts: { N: '0' },
-            createdAt: { S: now },
-            updatedAt: { S: now },
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: {
+            ...(condition.includes('#state') ? { '#state': 'state' } : {}),
+            ...(condition.includes('#ref') ? { '#ref': 'reference' } : {}),
           },
-          ConditionExpression: 'attribute_not_exists(#ref) OR #state = :rejected',
-          ExpressionAttributeNames: { '#state': 'state', '#ref': 'reference' },
-          ExpressionAttributeValues: { ':rejected': { S: 'REJECTED' } },
+          ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
         }),
       );
       return true;

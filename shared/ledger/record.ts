@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ValidPayout } from '#shared/payout/schema.ts';
+import { type PendingEvent, parsePendingEvents } from './pending-events.ts';
 
 /** Where a reference stands. CLAIMED is the only state a worker holds a lease in. */
 export type LedgerState = 'CLAIMED' | 'SUBMITTED' | 'REJECTED' | 'CONFLICT';
@@ -15,7 +16,16 @@ export interface LedgerRecord {
   readonly sendAttempted: boolean;
   readonly attempts: number;
   readonly uuid?: string;
+  /** Coindirect's status as last seen (at create, then from webhooks and the sweep). */
   readonly coindirectStatus?: string;
+  /** How far along the payout is (shared/coindirect/statuses.ts); only ever moves up. */
+  readonly statusRank?: number;
+  /** Epoch ms; present while the sweep must look at this reference (shared/ledger/open-index.ts). */
+  readonly openSince?: number;
+  /** Lifecycle events recorded with their transition and not yet on the event bus (read back: always set). */
+  readonly pendingEvents?: readonly PendingEvent[];
+  /** Bumped by every change to `pendingEvents`. */
+  readonly eventsVersion?: number;
   readonly reasonCode?: string;
   readonly reason?: string;
   readonly lastError?: string;
@@ -70,11 +80,15 @@ export function recordFromItem(item: Item | undefined): LedgerRecord | undefined
     attempts: num(item, 'attempts') ?? 0,
     conflictCount: num(item, 'conflictCount') ?? 0,
     metadata,
+    pendingEvents: parsePendingEvents(item.pendingEvents),
     ...optional('digest', str(item, 'digest')),
     ...optional('leaseOwner', str(item, 'leaseOwner')),
     ...optional('leaseUntil', num(item, 'leaseUntil')),
     ...optional('uuid', str(item, 'uuid')),
     ...optional('coindirectStatus', str(item, 'coindirectStatus')),
+    ...optional('statusRank', num(item, 'statusRank')),
+    ...optional('openSince', num(item, 'openSince')),
+    ...optional('eventsVersion', num(item, 'eventsVersion')),
     ...optional('reasonCode', str(item, 'reasonCode')),
     ...optional('reason', str(item, 'reason')),
     ...optional('lastError', str(item, 'lastError')),

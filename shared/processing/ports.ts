@@ -1,5 +1,6 @@
 import type { CoindirectClient } from '#shared/coindirect/client.ts';
 import type { Ledger } from '#shared/ledger/ledger.ts';
+import { LIFECYCLE_METRIC } from '#shared/lifecycle/metrics.ts';
 
 /** Metric names the worker emits (CloudWatch EMF, namespace from config); the alarms in infra/ watch these. */
 export const METRIC = {
@@ -12,6 +13,9 @@ export const METRIC = {
   throttled: 'Throttled',
   ambiguous: 'AmbiguousOutcome',
   duplicateDelivery: 'DuplicateDelivery',
+  /** Lifecycle events the worker put on the bus / could not (their markers wait for the sweep). */
+  eventsPublished: LIFECYCLE_METRIC.eventsPublished,
+  eventPublishFailed: LIFECYCLE_METRIC.eventPublishFailed,
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 

@@ -1,6 +1,9 @@
 import type { CreateOutcome, FailureOutcome, LookupOutcome } from '#shared/coindirect/classify.ts';
 import { differencesFrom } from '#shared/coindirect/reconcile.ts';
 import type { PayoutSummary } from '#shared/coindirect/responses.ts';
+import type { PendingEvent } from '#shared/ledger/pending-events.ts';
+import { conflictEvent, rejectedEvent, submittedEvents } from '#shared/lifecycle/events.ts';
+import type { LifecycleEventsPort } from '#shared/lifecycle/publisher.ts';
 import { payoutDigest } from '#shared/payout/digest.ts';
 import {
   type PayoutGuardrails,
@@ -53,6 +56,14 @@ export interface ProcessorDeps {
   readonly logger: LoggerPort;
   /** A token unique to this attempt, used to fence ledger writes. */
   readonly ownerToken: (delivery: PayoutDelivery) => string;
+  /**
+   * Lifecycle events (PayoutSubmitted/Rejected/Conflict). When set, each ledger transition records its
+   * event in the same conditional write, and the event is published after it; publishing can never fail
+   * or retry a payout (a marker left behind is published by the sweep). Absent: no events, no markers.
+   */
+  readonly events?: LifecycleEventsPort;
+  /** Time of the events. Default `Date.now`. */
+  readonly clock?: () => number;
 }
 
 const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
@@ -76,7 +87,16 @@ export async function processDelivery(
   if (!parsed.ok) {
     const reason = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
     if (parsed.reference !== undefined) {
-      await deps.ledger.recordInvalid(parsed.reference, delivery.messageId, 'INVALID_MESSAGE', reason);
+      const { reference } = parsed;
+      const events = eventsFor(deps, (at) => [
+        rejectedEvent(
+          { reference, messageId: delivery.messageId, reasonCode: 'INVALID_MESSAGE', reason },
+          at,
+        ),
+      ]);
+      if (await deps.ledger.recordInvalid(reference, delivery.messageId, 'INVALID_MESSAGE', reason, events)) {
+        await announce(deps, reference, events);
+      }
     }
     deps.metrics.count(METRIC.rejected);
     return {
@@ -123,7 +143,7 @@ async function claimAndSubmit(
       break;
   }
   try {
-    return await submitClaimed(payout, owner, claim.mustReconcile, deps);
+    return await submitClaimed(payout, owner, claim.mustReconcile, delivery.messageId, deps);
   } catch (error) {
     // The outcome is unknown to us but the ledger says so (sendAttempted): whoever retries looks it up first.
     deps.logger.error('unexpected error while processing a payout', { reference, error: describe(error) });
@@ -136,6 +156,7 @@ async function submitClaimed(
   payout: ValidPayout,
   owner: string,
   mustReconcile: boolean,
+  messageId: string,
   deps: ProcessorDeps,
 ): Promise<DeliveryOutcome> {
   const { reference } = payout;
@@ -167,15 +188,20 @@ async function submitClaimed(
     }
     case 'rejected': {
       const reason = `Coindirect rejected the payout: ${created.message || created.code}`;
+      const events = eventsFor(deps, (at) => [
+        rejectedEvent({ reference, messageId, reasonCode: created.code, reason, payout }, at),
+      ]);
       if (
-        !(await deps.ledger.complete(reference, owner, {
-          state: 'REJECTED',
-          reasonCode: created.code,
-          reason,
-        }))
+        !(await deps.ledger.complete(
+          reference,
+          owner,
+          { state: 'REJECTED', reasonCode: created.code, reason },
+          events,
+        ))
       ) {
         return { kind: 'superseded', reference };
       }
+      await announce(deps, reference, events);
       deps.metrics.count(METRIC.rejected);
       return { kind: 'rejected', reference, code: created.code, reason };
     }
@@ -205,9 +231,12 @@ async function settleCreated(
     uuid: summary.uuid,
     ...(summary.status ? { coindirectStatus: summary.status } : {}),
   };
-  if (!(await deps.ledger.complete(reference, owner, completion))) {
+  const events = eventsFor(deps, (at) => submittedEvents(payout, summary, at));
+  if (!(await deps.ledger.complete(reference, owner, completion, events))) {
     // Another delivery took over while our POST was in flight; it will find this payout by reference.
     deps.logger.warn('lease lost after a successful create', { reference, uuid: summary.uuid });
+  } else {
+    await announce(deps, reference, events);
   }
   deps.metrics.count(METRIC.submitted);
   return { kind: 'submitted', reference, uuid: summary.uuid, duplicate: false };
@@ -224,15 +253,18 @@ async function settleExisting(
   const differences = differencesFrom(payout, summary);
   if (differences.length === 0) return settleCreated(payout, summary, owner, deps);
   const reason = `Coindirect already holds payout ${summary.uuid} under this reference with different content: ${differences.join('; ')}`;
+  const events = eventsFor(deps, (at) => [conflictEvent(payout, 'REFERENCE_CONFLICT', reason, at)]);
   if (
-    !(await deps.ledger.complete(reference, owner, {
-      state: 'CONFLICT',
-      reasonCode: 'REFERENCE_CONFLICT',
-      reason,
-    }))
+    !(await deps.ledger.complete(
+      reference,
+      owner,
+      { state: 'CONFLICT', reasonCode: 'REFERENCE_CONFLICT', reason },
+      events,
+    ))
   ) {
     return { kind: 'superseded', reference };
   }
+  await announce(deps, reference, events);
   deps.metrics.count(METRIC.conflict);
   return { kind: 'conflict', reference, reason };
 }
@@ -273,6 +305,28 @@ function failureText(failure: FailureOutcome): string {
     case 'ambiguous':
     case 'unreachable':
       return failure.detail;
+  }
+}
+
+/** The events of a transition when events are on; none (and so no marker) when they are off. */
+function eventsFor(deps: ProcessorDeps, build: (at: number) => PendingEvent[]): readonly PendingEvent[] {
+  return deps.events === undefined ? [] : build((deps.clock ?? Date.now)());
+}
+
+/** Publishes after the ledger write; whatever happens here, the payout's outcome stands. */
+async function announce(
+  deps: ProcessorDeps,
+  reference: string,
+  events: readonly PendingEvent[],
+): Promise<void> {
+  if (deps.events === undefined || events.length === 0) return;
+  try {
+    await deps.events.publish(reference, events);
+  } catch (error) {
+    deps.logger.warn('lifecycle event publishing failed; the sweep will publish it', {
+      reference,
+      error: describe(error),
+    });
   }
 }
 

@@ -74,9 +74,19 @@ export function referencedIds(value: unknown): string[] {
   return Object.values(record).flatMap(referencedIds);
 }
 
-/** The one logical ID of a resource of `type` whose properties match `props`; fails on none or several. */
-export function logicalIdOf(template: Template, type: string, props: Record<string, unknown> = {}): string {
-  const ids = Object.keys(template.findResources(type, { Properties: props }));
+/**
+ * The one logical ID of a resource of `type` whose properties match `props` (and whose logical ID starts
+ * with `idPrefix`, the construct path, when given); fails on none or several.
+ */
+export function logicalIdOf(
+  template: Template,
+  type: string,
+  props: Record<string, unknown> = {},
+  idPrefix = '',
+): string {
+  const ids = Object.keys(template.findResources(type, { Properties: props })).filter((id) =>
+    id.startsWith(idPrefix),
+  );
   if (ids.length !== 1)
     throw new Error(`expected one ${type} matching, found ${ids.length}: ${ids.join(', ')}`);
   return ids[0] as string;
@@ -105,3 +115,14 @@ export interface TemplateResource {
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
 }
+
+/**
+ * Logical-ID prefixes (construct paths) of the payout worker's own resources, telling them apart from the
+ * lifecycle's queue, DLQ, secret and functions of the same types.
+ */
+export const WORKER_IDS = {
+  function: 'WorkerFunction',
+  queue: 'QueuesPayoutQueue',
+  deadLetterQueue: 'QueuesDeadLetterQueue',
+  hawkSecret: 'HawkSecret',
+} as const;

@@ -7,8 +7,16 @@ import { cdkContext, synthPayoutApp } from './payout-app-fixture.ts';
 
 const repoRoot = new URL('../../', import.meta.url);
 
+/** One bundle per Lambda: the worker, the webhook receiver, the status function and the sweep. */
+const ENTRIES = [
+  'functions/payout-worker/handler.ts',
+  'functions/payout-webhook/handler.ts',
+  'functions/payout-status/handler.ts',
+  'functions/payout-status/sweep.ts',
+] as const;
+
 describe('synth', () => {
-  it('bundles the worker with the local esbuild into minified ESM with a require shim and a source map', {
+  it('bundles each function with the local esbuild into minified ESM with a require shim and a source map', {
     timeout: 120_000,
   }, () => {
     const { app } = synthPayoutApp('staging', { bundling: true, cloudFormationValidation: true });
@@ -19,22 +27,21 @@ describe('synth', () => {
       .map((entry) => join(assembly.directory, entry))
       .filter((dir) => readdirSync(dir).includes('index.mjs'));
 
-    expect(bundles).toHaveLength(1);
-    const dir = bundles[0] as string;
-    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-    expect(
-      code.startsWith(
-        "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      ),
-    ).toBe(true);
-    expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
-    // Minified: a few very long lines (the only newlines left are inside template literals).
-    expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
-    const sourceMap = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
-    expect(sourceMap.sources.some((source) => source.endsWith('functions/payout-worker/handler.ts'))).toBe(
-      true,
-    );
+    const entries = bundles.map((dir) => {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      expect(
+        code.startsWith(
+          "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ),
+      ).toBe(true);
+      expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
+      // Minified: a few very long lines (the only newlines left are inside template literals).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+      const sourceMap = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      return ENTRIES.find((entry) => sourceMap.sources.some((source) => source.endsWith(entry)));
+    });
+    expect(entries.sort()).toEqual([...ENTRIES].sort());
     expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'CoindirectPayouts-staging-EgressIps',
       'CoindirectPayouts-staging-Worker',

@@ -12,7 +12,7 @@ describe.each(environmentNames)('PayoutLedger and HawkSecret in the worker stack
     worker.resourceCountIs('AWS::DynamoDB::Table', 1);
     worker.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'reference', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'reference', AttributeType: 'S' }],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'reference', AttributeType: 'S' }]),
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },

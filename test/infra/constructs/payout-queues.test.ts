@@ -8,6 +8,7 @@ import {
   referencedIds,
   synthPayoutApp,
   type TemplateResource,
+  WORKER_IDS,
 } from '../payout-app-fixture.ts';
 
 describe.each(environmentNames)('PayoutQueues in the worker stack (%s)', (name) => {
@@ -15,15 +16,17 @@ describe.each(environmentNames)('PayoutQueues in the worker stack (%s)', (name) 
 
   it('has a visibility timeout of at least six times the function timeout', () => {
     const { worker } = synthPayoutApp(name);
-    const fn = worker.findResources('AWS::Lambda::Function', {
-      Properties: { Handler: 'index.handler', VpcConfig: Match.anyValue() },
-    });
-    const timeout = (Object.values(fn)[0] as TemplateResource).Properties?.Timeout as number;
+    const resources = worker.toJSON().Resources as Record<string, TemplateResource>;
+    const fnId = logicalIdOf(
+      worker,
+      'AWS::Lambda::Function',
+      { Handler: 'index.handler' },
+      WORKER_IDS.function,
+    );
+    const timeout = resources[fnId]?.Properties?.Timeout as number;
 
-    const queue = worker.findResources('AWS::SQS::Queue', {
-      Properties: { RedrivePolicy: Match.anyValue() },
-    });
-    const visibility = (Object.values(queue)[0] as TemplateResource).Properties?.VisibilityTimeout as number;
+    const queueId = logicalIdOf(worker, 'AWS::SQS::Queue', {}, WORKER_IDS.queue);
+    const visibility = resources[queueId]?.Properties?.VisibilityTimeout as number;
 
     expect(timeout).toBe(config.worker.timeoutSeconds);
     expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
@@ -31,7 +34,7 @@ describe.each(environmentNames)('PayoutQueues in the worker stack (%s)', (name) 
 
   it('redrives to the DLQ after the configured receive count, and encrypts both queues', () => {
     const { worker } = synthPayoutApp(name);
-    const dlqId = logicalIdOf(worker, 'AWS::SQS::Queue', { RedrivePolicy: Match.absent() });
+    const dlqId = logicalIdOf(worker, 'AWS::SQS::Queue', {}, WORKER_IDS.deadLetterQueue);
 
     worker.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: {
@@ -77,12 +80,13 @@ describe.each(environmentNames)('PayoutQueues in the worker stack (%s)', (name) 
 
     const queues = Object.values(worker.findResources('AWS::SQS::Queue')) as TemplateResource[];
 
-    expect(queues.map((queue) => queue.DeletionPolicy)).toEqual([policy, policy]);
+    // The payout queue and DLQ, and the lifecycle's status queue and DLQ.
+    expect(queues.map((queue) => queue.DeletionPolicy)).toEqual([policy, policy, policy, policy]);
   });
 
   it('offers a managed policy that can only send to the payout queue, and outputs its ARN', () => {
     const { worker } = synthPayoutApp(name);
-    const queueId = logicalIdOf(worker, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+    const queueId = logicalIdOf(worker, 'AWS::SQS::Queue', {}, WORKER_IDS.queue);
     const policyId = logicalIdOf(worker, 'AWS::IAM::ManagedPolicy');
 
     worker.hasResourceProperties('AWS::IAM::ManagedPolicy', {

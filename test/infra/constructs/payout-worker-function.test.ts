@@ -9,6 +9,7 @@ import {
   statementsOf,
   synthPayoutApp,
   type TemplateResource,
+  WORKER_IDS,
 } from '../payout-app-fixture.ts';
 
 describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)', (name) => {
@@ -29,10 +30,18 @@ describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)',
 
   it('is fed by the payout queue with partial batch responses and a concurrency cap', () => {
     const { worker } = synthPayoutApp(name);
-    const queueId = logicalIdOf(worker, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+    const queueId = logicalIdOf(worker, 'AWS::SQS::Queue', {}, WORKER_IDS.queue);
+    const fnId = logicalIdOf(worker, 'AWS::Lambda::Function', {}, WORKER_IDS.function);
 
-    worker.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    expect(
+      Object.keys(
+        worker.findResources('AWS::Lambda::EventSourceMapping', {
+          Properties: { FunctionName: { Ref: fnId } },
+        }),
+      ),
+    ).toHaveLength(1);
     worker.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId },
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: config.worker.maxConcurrency },
@@ -47,7 +56,12 @@ describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)',
         Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Private' }]) },
       }),
     );
-    const fnId = logicalIdOf(worker, 'AWS::Lambda::Function', { VpcConfig: Match.anyValue() });
+    const fnId = logicalIdOf(
+      worker,
+      'AWS::Lambda::Function',
+      { VpcConfig: Match.anyValue() },
+      WORKER_IDS.function,
+    );
     const fn = worker.toJSON().Resources[fnId] as TemplateResource;
     const vpcConfig = fn.Properties?.VpcConfig as { SubnetIds: unknown; SecurityGroupIds: unknown };
 
@@ -67,9 +81,10 @@ describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)',
 
   it('gets the environment variables the worker validates at cold start, from this environment', () => {
     const { worker } = synthPayoutApp(name);
-    const secretId = logicalIdOf(worker, 'AWS::SecretsManager::Secret');
+    const secretId = logicalIdOf(worker, 'AWS::SecretsManager::Secret', {}, WORKER_IDS.hawkSecret);
     const tableId = logicalIdOf(worker, 'AWS::DynamoDB::Table');
-    const dlqId = logicalIdOf(worker, 'AWS::SQS::Queue', { RedrivePolicy: Match.absent() });
+    const dlqId = logicalIdOf(worker, 'AWS::SQS::Queue', {}, WORKER_IDS.deadLetterQueue);
+    const busId = logicalIdOf(worker, 'AWS::Events::EventBus');
 
     worker.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -87,19 +102,21 @@ describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)',
           LEASE_SECONDS: String(config.worker.timeoutSeconds + 30),
           POWERTOOLS_SERVICE_NAME: 'payout-worker',
           METRICS_NAMESPACE: 'CoindirectPayouts',
+          EVENT_BUS_NAME: { Ref: busId },
         },
       },
     });
   });
 
-  it('is granted only its own queue, DLQ, secret and table, with no wildcard resource', () => {
+  it('is granted only its own queue, DLQ, secret, table and event bus, with no wildcard resource', () => {
     const { worker } = synthPayoutApp(name);
-    const fnId = logicalIdOf(worker, 'AWS::Lambda::Function', { VpcConfig: Match.anyValue() });
+    const fnId = logicalIdOf(worker, 'AWS::Lambda::Function', {}, WORKER_IDS.function);
     const roleId = referencedIds((worker.toJSON().Resources[fnId] as TemplateResource).Properties?.Role)[0];
-    const queueId = logicalIdOf(worker, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
-    const dlqId = logicalIdOf(worker, 'AWS::SQS::Queue', { RedrivePolicy: Match.absent() });
-    const secretId = logicalIdOf(worker, 'AWS::SecretsManager::Secret');
+    const queueId = logicalIdOf(worker, 'AWS::SQS::Queue', {}, WORKER_IDS.queue);
+    const dlqId = logicalIdOf(worker, 'AWS::SQS::Queue', {}, WORKER_IDS.deadLetterQueue);
+    const secretId = logicalIdOf(worker, 'AWS::SecretsManager::Secret', {}, WORKER_IDS.hawkSecret);
     const tableId = logicalIdOf(worker, 'AWS::DynamoDB::Table');
+    const busId = logicalIdOf(worker, 'AWS::Events::EventBus');
 
     const grants = statementsOf(
       worker.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
@@ -123,6 +140,7 @@ describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)',
         `secretsmanager:GetSecretValue ${secretId}`,
         `secretsmanager:DescribeSecret ${secretId}`,
         ...['GetItem', 'PutItem', 'UpdateItem', 'Query'].map((action) => `dynamodb:${action} ${tableId}`),
+        `events:PutEvents ${busId}`,
       ]),
     );
   });

@@ -10,6 +10,7 @@ import {
   statementsOf,
   synthPayoutApp,
   type TemplateResource,
+  WORKER_IDS,
 } from '../payout-app-fixture.ts';
 
 describe.each(environmentNames)('WorkerStack (%s)', (name) => {
@@ -42,7 +43,12 @@ describe.each(environmentNames)('WorkerStack (%s)', (name) => {
 
   it('keeps the worker log and the VPC flow log for the configured retention', () => {
     const { worker } = synthPayoutApp(name);
-    const fnId = logicalIdOf(worker, 'AWS::Lambda::Function', { VpcConfig: Match.anyValue() });
+    const fnId = logicalIdOf(
+      worker,
+      'AWS::Lambda::Function',
+      { VpcConfig: Match.anyValue() },
+      WORKER_IDS.function,
+    );
     const fn = worker.toJSON().Resources[fnId] as TemplateResource;
     const workerLogGroup = referencedIds(fn.Properties?.LoggingConfig)[0] as string;
     const flowLogGroup = referencedIds(
@@ -75,15 +81,25 @@ describe('WorkerStack variants', () => {
 
     const { worker } = synthPayoutApp('staging', { environment });
 
-    worker.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // The one secret left is the lifecycle's webhook secret.
+    expect(
+      Object.keys(worker.findResources('AWS::SecretsManager::Secret')).filter((id) =>
+        id.startsWith(WORKER_IDS.hawkSecret),
+      ),
+    ).toEqual([]);
     worker.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ HAWK_SECRET_ID: 'coindirect/hawk' }) },
     });
-    const secretStatements = statementsOf(worker.findResources('AWS::IAM::Policy')).filter((statement) =>
-      [statement.Action].flat().includes('secretsmanager:GetSecretValue'),
+    const hawkStatements = statementsOf(worker.findResources('AWS::IAM::Policy')).filter(
+      (statement) =>
+        [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
+        JSON.stringify(statement.Resource).includes('coindirect/hawk'),
     );
-    expect(secretStatements).toHaveLength(1);
-    expect(JSON.stringify(secretStatements[0]?.Resource)).toContain(':secret:coindirect/hawk-??????');
+    // The worker, the status function and the sweep read the HAWK key; each grant names it exactly.
+    expect(hawkStatements).toHaveLength(3);
+    for (const statement of hawkStatements) {
+      expect(JSON.stringify(statement.Resource)).toContain(':secret:coindirect/hawk-??????');
+    }
   });
 
   it('synthesizes env-agnostic, with deploy-time zone placeholders, when no region is configured', () => {

@@ -135,6 +135,12 @@ function staysValid(field: string, value: unknown): boolean {
   }
 }
 
+/** What the worker receives for `value` once it is serialised: `{a: undefined}` arrives as `{}`. */
+function asSent(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
 /** A valid message with one field (top level or in destination) replaced by something hostile. */
 const mutated = fc
   .tuple(
@@ -142,7 +148,7 @@ const mutated = fc
     hostileValue,
     fc.nat(1_000_000),
   )
-  .filter(([field, value]) => !staysValid(field, value))
+  .filter(([field, value]) => !staysValid(field, asSent(value)))
   .map(([field, value, n]) => {
     const message: Record<string, unknown> = valid(`fuzz-${n}`);
     if (field.startsWith('destination.')) {

@@ -6,6 +6,8 @@ import type {
   PayoutRecord,
   PayoutStatus,
   RequestLogEntry,
+  WebhookDelivery,
+  WebhookTarget,
 } from './types.ts';
 
 export interface SimulatorAdminClient {
@@ -20,6 +22,10 @@ export interface SimulatorAdminClient {
   clearFaults(): Promise<void>;
   faults(): Promise<ActiveFault[]>;
   setPayoutStatus(uuid: string, status: PayoutStatus): Promise<void>;
+  /** Where status webhooks go from now on; undefined stops them. */
+  setWebhook(target: WebhookTarget | undefined): Promise<void>;
+  redeliverWebhook(uuid: string): Promise<void>;
+  webhookDeliveries(): Promise<WebhookDelivery[]>;
   reset(): Promise<void>;
 }
 
@@ -76,6 +82,11 @@ export function simulatorAdmin(baseUrl: string, fetchFn: typeof fetch = fetch): 
       return faults.map((f) => ({ ...f, remaining: f.remaining ?? Infinity }));
     },
     setPayoutStatus: async (uuid, status) => void (await call('POST', 'payout-status', { uuid, status })),
+    setWebhook: async (target) =>
+      void (await (target === undefined ? call('DELETE', 'webhook') : call('POST', 'webhook', target))),
+    redeliverWebhook: async (uuid) => void (await call('POST', 'webhook/redeliver', { uuid })),
+    webhookDeliveries: async () =>
+      ((await call('GET', 'webhooks')) as { deliveries: WebhookDelivery[] }).deliveries,
     reset: async () => void (await call('POST', 'reset')),
   };
 }

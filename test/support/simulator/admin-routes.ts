@@ -28,6 +28,12 @@ const faultRuleSchema = z.strictObject({
 const credentialSchema = z.strictObject({ id: z.string().min(1), key: z.string().min(1) });
 const revokeSchema = z.strictObject({ id: z.string().min(1) });
 const latencySchema = z.strictObject({ ms: z.number().int().nonnegative() });
+const webhookSchema = z.strictObject({
+  url: z.url(),
+  registeredUrl: z.url().optional(),
+  secret: z.string().min(1).optional(),
+});
+const uuidSchema = z.strictObject({ uuid: z.string().min(1) });
 const statusSchema = z.strictObject({
   uuid: z.string().min(1),
   status: z.enum(['PENDING', 'PROCESSING', 'COMPLETE', 'CANCELLED', 'UNDERPAID', 'OVERPAID', 'EXPIRED']),
@@ -76,6 +82,23 @@ export function routeAdmin(
         if (!controls.payouts().some((p) => p.uuid === uuid))
           return adminError(404, `unknown payout ${uuid}`);
         controls.setPayoutStatus(uuid, status);
+        return noContent();
+      });
+    case 'GET /__sim/webhooks':
+      return json(200, { deliveries: controls.webhookDeliveries() });
+    case 'POST /__sim/webhook':
+      return withBody(webhookSchema, bodyText, (target) => {
+        controls.setWebhook(target);
+        return noContent();
+      });
+    case 'DELETE /__sim/webhook':
+      controls.setWebhook(undefined);
+      return noContent();
+    case 'POST /__sim/webhook/redeliver':
+      return withBody(uuidSchema, bodyText, ({ uuid }) => {
+        if (!controls.payouts().some((p) => p.uuid === uuid))
+          return adminError(404, `unknown payout ${uuid}`);
+        controls.redeliverWebhook(uuid);
         return noContent();
       });
     case 'POST /__sim/reset':

@@ -11,7 +11,15 @@ import { FaultBook } from './faults.ts';
 import { json, readBody, send } from './http-io.ts';
 import { PayoutStore } from './store.ts';
 import { withStatus } from './summary.ts';
-import type { RequestLogEntry, Simulator, SimulatorControls, SimulatorOptions } from './types.ts';
+import type {
+  PayoutRecord,
+  PayoutStatus,
+  RequestLogEntry,
+  Simulator,
+  SimulatorControls,
+  SimulatorOptions,
+} from './types.ts';
+import { WebhookSender } from './webhooks.ts';
 
 /** The request log keeps this many newest entries, so a long chaos run cannot exhaust memory. */
 const MAX_LOG_ENTRIES = 50_000;
@@ -29,14 +37,43 @@ const MAX_LOG_ENTRIES = 50_000;
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = options.clock ?? Date.now;
-  const store = new PayoutStore();
+  const closing = new AbortController();
+  const merchants = new Map((options.merchants ?? [DEFAULT_MERCHANT]).map((m) => [m.merchantId, m]));
+  const webhooks = new WebhookSender({
+    target: options.webhook,
+    signal: closing.signal,
+    secretOf: (merchantId) => merchants.get(merchantId)?.secret,
+    clock,
+  });
+  const timers = new Set<NodeJS.Timeout>();
+  const setStatus = (uuid: string, status: PayoutStatus): boolean =>
+    store.update(uuid, (summary) => withStatus(summary, status, clock()));
+  const progress = (record: PayoutRecord): void => {
+    const auto = options.autoProgress;
+    if (auto === undefined) return;
+    const later = (ms: number | undefined, status: PayoutStatus, from: readonly PayoutStatus[]) => {
+      if (ms === undefined) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (from.includes(store.get(record.uuid)?.summary.status ?? 'EXPIRED'))
+          setStatus(record.uuid, status);
+      }, ms);
+      timer.unref();
+      timers.add(timer);
+    };
+    later(auto.processingAfterMs, 'PROCESSING', ['PENDING']);
+    later(auto.completeAfterMs, 'COMPLETE', ['PENDING', 'PROCESSING']);
+  };
+  const store = new PayoutStore((record, created) => {
+    webhooks.notify(record.summary);
+    if (created) progress(record);
+  });
   const gate = new HawkGate(options.credentials ?? [DEFAULT_CREDENTIAL], {
     clock,
     timestampSkewSec: options.timestampSkewSec ?? 60,
     queryInMac: options.queryInMac ?? 'either',
   });
   const faults = new FaultBook(options.random ?? Math.random);
-  const merchants = new Map((options.merchants ?? [DEFAULT_MERCHANT]).map((m) => [m.merchantId, m]));
   const api: ApiDeps = {
     store,
     merchants,
@@ -47,7 +84,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   let log: RequestLogEntry[] = [];
   let latencyMs = 0;
-  const closing = new AbortController();
 
   const controls: SimulatorControls = {
     payouts: () => structuredClone(store.all()),
@@ -63,12 +99,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),
     setPayoutStatus: (uuid, status) => {
-      if (!store.update(uuid, (summary) => withStatus(summary, status, clock()))) {
-        throw new Error(`setPayoutStatus: unknown payout ${uuid}`);
-      }
+      if (!setStatus(uuid, status)) throw new Error(`setPayoutStatus: unknown payout ${uuid}`);
     },
+    setWebhook: (target) => webhooks.setTarget(target),
+    redeliverWebhook: (uuid) => {
+      const record = store.get(uuid);
+      if (record === undefined) throw new Error(`redeliverWebhook: unknown payout ${uuid}`);
+      webhooks.notify(record.summary);
+    },
+    webhookDeliveries: () => webhooks.deliveries(),
     reset: () => {
       store.clear();
+      webhooks.clear();
+      webhooks.setTarget(options.webhook);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       faults.clear();
       gate.reset();
       log = [];
@@ -117,8 +162,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     ...controls,
     url: `http://127.0.0.1:${port}`,
+    flushWebhooks: () => webhooks.flush(),
     close: async () => {
       if (closing.signal.aborted) return;
+      for (const timer of timers) clearTimeout(timer);
       closing.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -12,9 +12,16 @@ export interface SearchQuery {
 export class PayoutStore {
   // Insertion order doubles as creation order, which breaks ties between equal `dateCreated`.
   readonly #byUuid = new Map<string, PayoutRecord>();
+  readonly #onStatus: (record: PayoutRecord, created: boolean) => void;
+
+  /** @param onStatus told of every status a payout takes: its first (`created`), and each change. */
+  constructor(onStatus: (record: PayoutRecord, created: boolean) => void = () => undefined) {
+    this.#onStatus = onStatus;
+  }
 
   add(record: PayoutRecord): void {
     this.#byUuid.set(record.uuid, record);
+    this.#onStatus(record, true);
   }
 
   get(uuid: string): PayoutRecord | undefined {
@@ -54,7 +61,9 @@ export class PayoutStore {
   update(uuid: string, change: (summary: SummaryPayment) => SummaryPayment): boolean {
     const record = this.#byUuid.get(uuid);
     if (record === undefined) return false;
-    this.#byUuid.set(uuid, { ...record, summary: change(record.summary) });
+    const updated = { ...record, summary: change(record.summary) };
+    this.#byUuid.set(uuid, updated);
+    if (updated.summary.status !== record.summary.status) this.#onStatus(updated, false);
     return true;
   }
 

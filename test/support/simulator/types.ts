@@ -149,6 +149,35 @@ export type RequestOutcome =
   | 'too-large'
   | 'fault';
 
+/** Where the simulator sends its signed status webhooks. */
+export interface WebhookTarget {
+  /** The endpoint POSTed to. */
+  readonly url: string;
+  /** The URL as "registered" at Coindirect, which the signature covers; default `url`. */
+  readonly registeredUrl?: string | undefined;
+  /** The signing secret; default the payout's merchant `secret`. */
+  readonly secret?: string | undefined;
+}
+
+/** One webhook the simulator sent. Never holds the secret or the signature. */
+export interface WebhookDelivery {
+  readonly at: number;
+  readonly uuid: string;
+  readonly status: PayoutStatus;
+  readonly url: string;
+  /** `null` when no HTTP answer came back. */
+  readonly httpStatus: number | null;
+  readonly error?: string;
+}
+
+/** Moves every new payout forward on timers, as Coindirect does on its own. */
+export interface AutoProgress {
+  /** A payout created PENDING becomes PROCESSING this long after its creation. */
+  readonly processingAfterMs?: number | undefined;
+  /** A payout becomes COMPLETE this long after its creation. */
+  readonly completeAfterMs?: number | undefined;
+}
+
 export interface SimulatorOptions {
   /** Port to listen on (127.0.0.1 only); default 0 picks a free one. */
   readonly port?: number;
@@ -170,6 +199,10 @@ export interface SimulatorOptions {
   readonly clock?: () => number;
   /** Random source in [0, 1) for fault probabilities; default `Math.random`. */
   readonly random?: () => number;
+  /** Send a signed status webhook on every status a payout takes (its first included). Default: none. */
+  readonly webhook?: WebhookTarget;
+  /** Progress every new payout on timers. Default: payouts change status only by `setPayoutStatus`. */
+  readonly autoProgress?: AutoProgress;
 }
 
 /** The controls shared by the in-process API and the `/__sim/` admin API. */
@@ -185,14 +218,24 @@ export interface SimulatorControls {
   injectFault(rule: FaultRule): string;
   clearFaults(): void;
   faults(): ActiveFault[];
-  /** Throws when the uuid is unknown. */
+  /** Throws when the uuid is unknown. Sends a status webhook when a webhook target is set. */
   setPayoutStatus(uuid: string, status: PayoutStatus): void;
-  /** Forgets payouts, requests, nonces, faults and latency; restores the initial credentials. */
+  /** Where status webhooks go from now on; undefined stops them. */
+  setWebhook(target: WebhookTarget | undefined): void;
+  /** Sends the payout's current status webhook again (Coindirect may deliver duplicates). Throws when unknown. */
+  redeliverWebhook(uuid: string): void;
+  webhookDeliveries(): WebhookDelivery[];
+  /**
+   * Forgets payouts, requests, nonces, faults, latency, webhook deliveries and pending progress timers;
+   * restores the initial credentials and webhook target.
+   */
   reset(): void;
 }
 
 export interface Simulator extends SimulatorControls {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   readonly url: string;
+  /** Resolves once every webhook sent so far has been answered (or failed). */
+  flushWebhooks(): Promise<void>;
   close(): Promise<void>;
 }

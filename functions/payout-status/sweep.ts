@@ -1,0 +1,80 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { LifecycleMetricsPort } from '#shared/lifecycle/metrics.ts';
+import { type SweepDeps, type SweepReport, sweepOpenPayouts } from '#shared/lifecycle/sweep.ts';
+import { loadStatusConfig } from './config.ts';
+import { createStatusDeps, type StatusOverrides } from './deps.ts';
+
+/** Time kept back at the end of an invocation so an item already started can finish (one read + writes). */
+const RESERVE_MS = 20_000;
+
+type ReadySweepDeps = Omit<SweepDeps, 'remainingTimeMs' | 'reserveMs'>;
+
+/** The scheduled sweep around ready dependencies (tests inject theirs here); the event is not read. */
+export function createSweepHandler(deps: () => ReadySweepDeps) {
+  return async (
+    _event: unknown,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<SweepReport> => {
+    const ready = deps();
+    const report = await sweepOpenPayouts({
+      ...ready,
+      remainingTimeMs: () => context.getRemainingTimeInMillis(),
+      reserveMs: RESERVE_MS,
+    });
+    ready.logger.info('sweep done', {
+      examined: report.examined,
+      republished: report.republished,
+      unpublished: report.unpublished,
+      advanced: report.advanced,
+      stuck: report.stuck.length,
+      skipped: report.skipped,
+    });
+    return report;
+  };
+}
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-sweep' });
+const metrics = new Metrics({
+  namespace: process.env.METRICS_NAMESPACE ?? 'CoindirectPayouts',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-sweep',
+});
+const metricsPort: LifecycleMetricsPort = {
+  count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+};
+
+let built: ReadySweepDeps | undefined;
+
+/** Test seam: build the sweep's dependencies with some collaborators replaced. */
+export function configureSweep(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: StatusOverrides = {},
+): void {
+  const config = loadStatusConfig(env);
+  built = {
+    ...createStatusDeps(config, logger, metricsPort, overrides),
+    stuckAfterMs: config.stuckAfterMs,
+    eventGraceMs: config.eventGraceMs,
+  };
+}
+
+function sweepDeps(): ReadySweepDeps {
+  if (built === undefined) {
+    try {
+      configureSweep(process.env);
+    } catch (error) {
+      logger.error(error instanceof Error ? error.message : 'invalid configuration');
+      throw error;
+    }
+  }
+  return built as ReadySweepDeps;
+}
+
+/** The stuck-payout sweep's Lambda entry point, run on a schedule (hourly by default). */
+export const handler = middy(createSweepHandler(sweepDeps))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

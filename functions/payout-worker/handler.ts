@@ -13,6 +13,7 @@ import {
   type QueuedDelivery,
 } from '#shared/processing/process-batch.ts';
 import { loadConfig } from './config.ts';
+import { credentialCheckMode } from './credential-check.ts';
 import { createWorkerDeps, type WorkerOverrides } from './worker.ts';
 
 const sqsRecordSchema = z.object({
@@ -109,4 +110,6 @@ function workerDeps(): Omit<BatchDeps, 'remainingTimeMs'> {
 /** The payout worker's Lambda entry point: SQS batch in, `batchItemFailures` out. */
 export const handler = middy(createBatchHandler(workerDeps, logger))
   .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+  .use(logMetrics(metrics))
+  // A direct invocation {"action":"checkCredentials",...} (npm run rotate-secret) is answered here instead.
+  .use(credentialCheckMode(logger, process.env));

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { awsTestEnv } from '#test/support/integration.ts';
+import { workerStackName } from '#tools/lib/stack.ts';
+
+/**
+ * Creates on moto a stack named like an environment's worker stack whose outputs are `outputs`, so a
+ * tool's `--env NAME` can be run against resources provisioned by the test. Returns the env name.
+ */
+export async function createFakeWorkerStack(
+  endpoint: string,
+  outputs: Record<string, string>,
+): Promise<string> {
+  const env = `t${randomUUID().slice(0, 8)}`;
+  const cfn = new CloudFormationClient(awsTestEnv(endpoint));
+  try {
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: workerStackName(env),
+        TemplateBody: JSON.stringify({
+          // moto wants at least one resource; a wait-condition handle costs nothing.
+          Resources: { Placeholder: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+          Outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, { Value: value }])),
+        }),
+      }),
+    );
+  } finally {
+    cfn.destroy();
+  }
+  return env;
+}

@@ -1,0 +1,4 @@
+import { runCli } from '../lib/cli.ts';
+import { enqueueCommand } from './run-enqueue.ts';
+
+runCli(enqueueCommand());

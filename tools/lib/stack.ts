@@ -1,0 +1,105 @@
+// The deployed stack as the tools see it: outputs of `CoindirectPayouts-<env>-Worker` (infra/payout-app.ts)
+// and the worker function's own settings.
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CliError, UsageError } from './errors.ts';
+
+/** SDK client settings; empty means the SDK's defaults (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, …). */
+export interface AwsOptions {
+  readonly region?: string;
+  readonly endpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/** Output keys of the worker stack the tools read. */
+export const STACK_OUTPUT = {
+  queueUrl: 'PayoutQueueUrl',
+  dlqUrl: 'DeadLetterQueueUrl',
+  secretArn: 'HawkSecretArn',
+  tableName: 'LedgerTableName',
+  functionName: 'WorkerFunctionName',
+} as const;
+export type StackOutputKey = (typeof STACK_OUTPUT)[keyof typeof STACK_OUTPUT];
+
+/** The worker stack's name for an environment, as `infra/payout-app.ts` names it. */
+export function workerStackName(environment: string): string {
+  return `CoindirectPayouts-${environment}-Worker`;
+}
+
+/** Reads a deployed stack's outputs once; `require` says which flag to pass when one is missing. */
+export class StackOutputs {
+  readonly stackName: string;
+  readonly #outputs: ReadonlyMap<string, string>;
+
+  constructor(stackName: string, outputs: ReadonlyMap<string, string>) {
+    this.stackName = stackName;
+    this.#outputs = outputs;
+  }
+
+  get(key: StackOutputKey): string | undefined {
+    return this.#outputs.get(key);
+  }
+
+  require(key: StackOutputKey, flag: string): string {
+    const value = this.#outputs.get(key);
+    if (value === undefined || value === '') {
+      throw new CliError(
+        `stack ${this.stackName} has no output ${key} (deployed from an older version?): redeploy it, or pass ${flag}`,
+      );
+    }
+    return value;
+  }
+}
+
+export async function readStackOutputs(aws: AwsOptions, stackName: string): Promise<StackOutputs> {
+  const cfn = new CloudFormationClient(aws);
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = out.Stacks?.[0];
+    if (stack === undefined) throw notFound(stackName);
+    const outputs = new Map<string, string>();
+    for (const output of stack.Outputs ?? []) {
+      if (output.OutputKey !== undefined && output.OutputValue !== undefined) {
+        outputs.set(output.OutputKey, output.OutputValue);
+      }
+    }
+    return new StackOutputs(stackName, outputs);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) {
+      throw notFound(stackName, error);
+    }
+    throw error;
+  } finally {
+    cfn.destroy();
+  }
+}
+
+function notFound(stackName: string, cause?: unknown): CliError {
+  return new CliError(
+    `stack ${stackName} was not found. Check AWS_PROFILE and AWS_REGION (the stack's region), deploy it ` +
+      '(README: Deploy), or name the resource with a flag instead of --env (see --help).',
+    { cause },
+  );
+}
+
+/** The worker Lambda's environment variables (no secrets live there: the HAWK key is in Secrets Manager). */
+export async function readWorkerEnvironment(
+  aws: AwsOptions,
+  functionName: string,
+): Promise<Record<string, string>> {
+  const lambda = new LambdaClient(aws);
+  try {
+    const out = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return { ...(out.Environment?.Variables ?? {}) };
+  } finally {
+    lambda.destroy();
+  }
+}
+
+/** `--env` names an environment of `cdk.json`: letters, digits and dashes. */
+export function checkEnvironmentName(name: string): string {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(name)) {
+    throw new UsageError(`--env must be an environment name from cdk.json such as "staging", got "${name}"`);
+  }
+  return name;
+}

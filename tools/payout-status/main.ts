@@ -1,0 +1,4 @@
+import { runCli } from '../lib/cli.ts';
+import { payoutStatusCommand } from './run-payout-status.ts';
+
+runCli(payoutStatusCommand());

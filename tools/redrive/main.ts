@@ -1,0 +1,4 @@
+import { runCli } from '../lib/cli.ts';
+import { redriveCommand } from './run-redrive.ts';
+
+runCli(redriveCommand());

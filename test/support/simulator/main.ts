@@ -7,7 +7,7 @@ import { startSimulator } from './simulator.ts';
 
 const USAGE =
   'usage: npm run simulator -- [--port N] [--hawk-id ID --hawk-key KEY] [--merchant-id MID] ' +
-  '[--error-style coindirect|bvnk]';
+  '[--error-style coindirect|bvnk] [--allow-duplicate-references]';
 
 const flagsSchema = z
   .object({
@@ -16,6 +16,8 @@ const flagsSchema = z
     'hawk-key': z.string().min(1).optional(),
     'merchant-id': z.string().min(1).default(DEFAULT_MERCHANT.merchantId),
     'error-style': z.enum(['coindirect', 'bvnk']).default('coindirect'),
+    // Chaos runs turn Coindirect's reference uniqueness off, so only the worker's guards prevent a double payout.
+    'allow-duplicate-references': z.boolean().default(false),
   })
   .refine((f) => (f['hawk-id'] === undefined) === (f['hawk-key'] === undefined), {
     message: '--hawk-id and --hawk-key go together',
@@ -30,6 +32,7 @@ async function main(argv: readonly string[]): Promise<void> {
       'hawk-key': { type: 'string' },
       'merchant-id': { type: 'string' },
       'error-style': { type: 'string' },
+      'allow-duplicate-references': { type: 'boolean' },
     },
     strict: true,
   });
@@ -46,6 +49,7 @@ async function main(argv: readonly string[]): Promise<void> {
     credentials: [{ id, key: flags['hawk-key'] ?? DEFAULT_CREDENTIAL.key }],
     merchants: [{ ...DEFAULT_MERCHANT, merchantId: flags['merchant-id'] }],
     errorStyle: flags['error-style'],
+    enforceUniqueReference: !flags['allow-duplicate-references'],
   });
   // The key is not printed: whoever started the process chose it or can read DEFAULT_CREDENTIAL.
   console.log(JSON.stringify({ url: simulator.url, hawkId: id, merchantId: flags['merchant-id'] }));

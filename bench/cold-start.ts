@@ -1,0 +1,119 @@
+// Cold start: the Lambda bundle's size and the time a fresh `node` takes to import it, for the worker and
+// for the Powertools baseline, both bundled by scripts/build.ts's bundleLambda (the deployed settings).
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { bundleLambda, bytesByPackage } from '../scripts/build.ts';
+import { PROJECT_ROOT } from './lib/paths.ts';
+import { median } from './lib/stats.ts';
+
+export const WORKER_ENTRY = 'functions/payout-worker/handler.ts';
+export const BASELINE_ENTRY = 'bench/baselines/powertools-handler.ts';
+
+export interface ColdStartOptions {
+  /** Import timings per bundle (and of the empty `node -e 0`), interleaved. */
+  readonly runs: number;
+  /** Packages listed per bundle, largest first. */
+  readonly topPackages: number;
+}
+
+export interface BundleFigures {
+  readonly entry: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly topPackages: ReadonlyArray<readonly [string, number]>;
+  /** Wall time of `node -e "import(bundle)"`, one per run. */
+  readonly processMs: readonly number[];
+  /** Median process time minus the median empty `node -e 0`. */
+  readonly importMs: number;
+}
+
+export interface ColdStartResult {
+  readonly runs: number;
+  readonly emptyNodeMs: readonly number[];
+  readonly medianEmptyNodeMs: number;
+  readonly worker: BundleFigures;
+  readonly baseline: BundleFigures;
+  /** Worker ÷ baseline. */
+  readonly bytesRatio: number;
+  readonly gzipRatio: number;
+  readonly importRatio: number;
+}
+
+// Both handlers read their configuration at import (the baseline) or first call (the worker); the same
+// values for both, and nothing inherited from the shell, so the measured processes differ only by bundle.
+const IMPORT_ENV: Readonly<Record<string, string>> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+  COINDIRECT_BASE_URL: 'https://api.sandbox.coindirect.com',
+  COINDIRECT_MERCHANT_ID: '9a57c17a-1eef-48ff-83d0-b5892c99f767',
+  HAWK_SECRET_ID: 'coindirect-hawk',
+  LEDGER_TABLE_NAME: 'payout-ledger',
+  IDEMPOTENCY_TABLE_NAME: 'payout-idempotency',
+  DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/payouts-dlq',
+};
+
+function timeProcess(args: readonly string[]): number {
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, args, { env: IMPORT_ENV, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
+  return ms;
+}
+
+export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'payout-bench-bundles-'));
+  try {
+    const bundles = await Promise.all(
+      [WORKER_ENTRY, BASELINE_ENTRY].map((entry, i) =>
+        bundleLambda(path.join(PROJECT_ROOT, entry), path.join(dir, String(i)), entry),
+      ),
+    );
+    const [worker, baseline] = bundles;
+    if (worker === undefined || baseline === undefined) throw new Error('bundling failed');
+    const importArgs = (file: string) => ['-e', 'import(process.argv[1])', pathToFileURL(file).href];
+    const empty: number[] = [];
+    const times: number[][] = [[], []];
+    // Interleaved, and the order rotated each run, so neither bundle always follows the other.
+    const jobs = [
+      () => empty.push(timeProcess(['-e', '0'])),
+      () => times[0]?.push(timeProcess(importArgs(worker.file))),
+      () => times[1]?.push(timeProcess(importArgs(baseline.file))),
+    ];
+    for (const job of jobs) job(); // warm the OS file cache; not counted
+    empty.length = 0;
+    for (const t of times) t.length = 0;
+    for (let run = 0; run < options.runs; run++) {
+      for (let k = 0; k < jobs.length; k++) jobs[(run + k) % jobs.length]?.();
+    }
+    const medianEmptyNodeMs = median(empty);
+    const figures = (bundle: typeof worker, processMs: number[]): BundleFigures => ({
+      entry: bundle.name,
+      bytes: bundle.bytes,
+      gzipBytes: bundle.gzipBytes,
+      topPackages: bytesByPackage(bundle.metafile).slice(0, options.topPackages),
+      processMs,
+      importMs: median(processMs) - medianEmptyNodeMs,
+    });
+    const w = figures(worker, times[0] ?? []);
+    const b = figures(baseline, times[1] ?? []);
+    return {
+      runs: options.runs,
+      emptyNodeMs: empty,
+      medianEmptyNodeMs,
+      worker: w,
+      baseline: b,
+      bytesRatio: w.bytes / b.bytes,
+      gzipRatio: w.gzipBytes / b.gzipBytes,
+      importRatio: w.importMs / b.importMs,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,87 @@
+// The Coindirect simulator as its own process (`test/support/simulator/main.ts`), driven through its
+// /__sim/ admin API: it gets a CPU of its own, and a chaos run controls it the way an operator would.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type SimulatorAdminClient, simulatorAdmin } from '#test/support/simulator/admin-client.ts';
+import { PROJECT_ROOT } from './paths.ts';
+
+const WATCHDOG = `
+const { spawn } = require('node:child_process');
+const [command, ...args] = process.argv.slice(1);
+const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+const stop = () => child.kill('SIGTERM');
+process.stdin.on('end', stop).on('error', stop).resume();
+process.on('SIGTERM', stop).on('SIGINT', stop);
+child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGTERM' ? 0 : 1)));
+`;
+
+export interface SimulatorProcess {
+  readonly url: string;
+  readonly pid: number;
+  readonly admin: SimulatorAdminClient;
+  /** SIGTERM, then SIGKILL after 5 s. */
+  stop(): Promise<void>;
+}
+
+export interface SimulatorProcessOptions {
+  /** Turn Coindirect's reference uniqueness off (`--allow-duplicate-references`). */
+  readonly allowDuplicateReferences?: boolean;
+  /** Wait this long for the process to print its URL. Default 30 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+/** Starts `tsx test/support/simulator/main.ts --port 0` and resolves once it printed its URL. */
+export async function startSimulatorProcess(
+  options: SimulatorProcessOptions = {},
+): Promise<SimulatorProcess> {
+  const args = [
+    '--import',
+    'tsx',
+    'test/support/simulator/main.ts',
+    '--port',
+    '0',
+    ...(options.allowDuplicateReferences ? ['--allow-duplicate-references'] : []),
+  ];
+  // Under a small watchdog that ends the simulator when this process goes away, however it goes (a test
+  // runner's timeout included): it kills the simulator when its stdin, a pipe from here, closes.
+  const child = spawn(process.execPath, ['-e', WATCHDOG, '--', process.execPath, ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  // Kept for error messages; the simulator warns about listener counts under load, which is harmless.
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4_096);
+  });
+  const pid = child.pid;
+  if (pid === undefined || child.stdout === null) throw new Error('could not spawn the simulator');
+  const lines = createInterface({ input: child.stdout });
+  const timeout = options.readyTimeoutMs ?? 30_000;
+  const first = await Promise.race([
+    once(lines, 'line').then(([line]) => String(line)),
+    once(child, 'exit').then(([code]) => new Error(`the simulator exited with ${code}: ${stderr}`)),
+    sleep(timeout, undefined, { ref: false }).then(
+      () => new Error(`the simulator printed no URL within ${timeout} ms: ${stderr}`),
+    ),
+  ]);
+  lines.close();
+  child.stdout.resume();
+  if (first instanceof Error) {
+    child.kill('SIGKILL');
+    throw first;
+  }
+  const { url } = JSON.parse(first) as { url: string };
+  return { url, pid, admin: simulatorAdmin(url), stop: () => stopChild(child) };
+}
+
+/** SIGTERM a child we started, then SIGKILL if it is still there after `graceMs`. */
+export async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

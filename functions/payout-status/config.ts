@@ -1,21 +1,10 @@
 import * as z from 'zod/mini';
+import { wholeNumberVar } from '#shared/config/env-vars.ts';
 
 /** Thrown at cold start when the environment is wrong; the message lists every bad variable. */
 export class StatusConfigError extends Error {
   override readonly name = 'StatusConfigError';
 }
-
-const wholeNumber = (fallback: number, min: number, max: number) =>
-  z.prefault(
-    z.pipe(
-      z.string().check(z.regex(/^[0-9]+$/, 'must be a whole number')),
-      z.pipe(
-        z.transform((s: string) => Number(s)),
-        z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
-      ),
-    ),
-    String(fallback),
-  );
 
 const envSchema = z.object({
   COINDIRECT_BASE_URL: z.url({
@@ -26,12 +15,12 @@ const envSchema = z.object({
   LEDGER_TABLE_NAME: z.string().check(z.minLength(3, 'must name the DynamoDB ledger table')),
   EVENT_BUS_NAME: z.string().check(z.minLength(1, 'must name the lifecycle event bus')),
   COINDIRECT_SIGN_QUERY: z._default(z.enum(['true', 'false'], 'must be "true" or "false"'), 'true'),
-  SECRET_CACHE_TTL_SECONDS: wholeNumber(300, 0, 3_600),
-  HTTP_CONNECT_TIMEOUT_MS: wholeNumber(3_000, 100, 30_000),
-  HTTP_TIMEOUT_MS: wholeNumber(10_000, 500, 120_000),
-  STUCK_AFTER_MINUTES: wholeNumber(60, 1, 43_200),
-  EVENT_GRACE_SECONDS: wholeNumber(120, 0, 3_600),
-  UNCONFIRMED_RETRIES: wholeNumber(3, 1, 20),
+  SECRET_CACHE_TTL_SECONDS: wholeNumberVar(300, 0, 3_600),
+  HTTP_CONNECT_TIMEOUT_MS: wholeNumberVar(3_000, 100, 30_000),
+  HTTP_TIMEOUT_MS: wholeNumberVar(10_000, 500, 120_000),
+  STUCK_AFTER_MINUTES: wholeNumberVar(60, 1, 43_200),
+  EVENT_GRACE_SECONDS: wholeNumberVar(120, 0, 3_600),
+  UNCONFIRMED_RETRIES: wholeNumberVar(3, 1, 20),
 });
 
 /** Settings of the status function and the sweep, parsed once per container. */

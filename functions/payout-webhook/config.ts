@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { wholeNumberVar } from '#shared/config/env-vars.ts';
 import { signedUrlPart } from '#shared/webhooks/signature.ts';
 
 /** Thrown at cold start when the environment is wrong; the message lists every bad variable. */
@@ -6,26 +7,14 @@ export class WebhookConfigError extends Error {
   override readonly name = 'WebhookConfigError';
 }
 
-const wholeNumber = (fallback: number, min: number, max: number) =>
-  z.prefault(
-    z.pipe(
-      z.string().check(z.regex(/^[0-9]+$/, 'must be a whole number')),
-      z.pipe(
-        z.transform((s: string) => Number(s)),
-        z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
-      ),
-    ),
-    String(fallback),
-  );
-
 const envSchema = z.object({
   WEBHOOK_SECRET_ID: z.string().check(z.minLength(1, 'must name the webhook secret (name or ARN)')),
   STATUS_QUEUE_URL: z.url({ error: 'must be the status queue URL' }),
   WEBHOOK_URL: z.optional(
     z.url({ protocol: /^https?$/, error: 'must be the webhook URL exactly as registered at Coindirect' }),
   ),
-  WEBHOOK_MAX_BODY_BYTES: wholeNumber(65_536, 1_024, 1_048_576),
-  SECRET_CACHE_TTL_SECONDS: wholeNumber(300, 0, 3_600),
+  WEBHOOK_MAX_BODY_BYTES: wholeNumberVar(65_536, 1_024, 1_048_576),
+  SECRET_CACHE_TTL_SECONDS: wholeNumberVar(300, 0, 3_600),
 });
 
 export interface WebhookConfig {

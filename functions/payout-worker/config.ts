@@ -1,21 +1,10 @@
 import * as z from 'zod/mini';
+import { wholeNumberVar } from '#shared/config/env-vars.ts';
 
 /** Thrown at cold start when the environment is wrong; the message lists every bad variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
-
-const positiveInt = (fallback: number, min: number, max: number) =>
-  z.prefault(
-    z.pipe(
-      z.string().check(z.regex(/^[0-9]+$/, 'must be a whole number')),
-      z.pipe(
-        z.transform((s: string) => Number(s)),
-        z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
-      ),
-    ),
-    String(fallback),
-  );
 
 const decimalString = z
   .string()
@@ -35,13 +24,13 @@ const envSchema = z.object({
   ALLOWED_MERCHANT_IDS: z._default(z.string(), ''),
   PAYOUT_MAX_AMOUNTS: z._default(z.string(), '{"EUR":"1000","USD":"1000","GBP":"1000"}'),
   ADDRESS_NETWORK: z._default(z.enum(['mainnet', 'testnet'], 'must be "mainnet" or "testnet"'), 'mainnet'),
-  MAX_BODY_BYTES: positiveInt(16_384, 1_024, 262_144),
-  RECORD_CONCURRENCY: positiveInt(10, 1, 50),
-  SECRET_CACHE_TTL_SECONDS: positiveInt(300, 0, 3_600),
-  HTTP_CONNECT_TIMEOUT_MS: positiveInt(3_000, 100, 30_000),
-  HTTP_TIMEOUT_MS: positiveInt(15_000, 500, 120_000),
-  LEASE_SECONDS: positiveInt(120, 10, 43_200),
-  MAX_BACKOFF_SECONDS: positiveInt(21_600, 60, 43_200),
+  MAX_BODY_BYTES: wholeNumberVar(16_384, 1_024, 262_144),
+  RECORD_CONCURRENCY: wholeNumberVar(10, 1, 50),
+  SECRET_CACHE_TTL_SECONDS: wholeNumberVar(300, 0, 3_600),
+  HTTP_CONNECT_TIMEOUT_MS: wholeNumberVar(3_000, 100, 30_000),
+  HTTP_TIMEOUT_MS: wholeNumberVar(15_000, 500, 120_000),
+  LEASE_SECONDS: wholeNumberVar(120, 10, 43_200),
+  MAX_BACKOFF_SECONDS: wholeNumberVar(21_600, 60, 43_200),
   COINDIRECT_SIGN_QUERY: z._default(z.enum(['true', 'false'], 'must be "true" or "false"'), 'true'),
   METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'CoindirectPayouts'),
   EVENT_BUS_NAME: z.optional(

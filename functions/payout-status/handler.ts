@@ -1,6 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse } from 'aws-lambda';
@@ -11,6 +9,7 @@ import {
   type StatusBatchDeps,
   type StatusDelivery,
 } from '#shared/lifecycle/status-batch.ts';
+import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
 import { loadStatusConfig } from './config.ts';
 import { createStatusDeps, type StatusOverrides } from './deps.ts';
 
@@ -54,42 +53,30 @@ export function createStatusHandler(deps: () => StatusBatchDeps) {
   };
 }
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-status' });
-const metrics = new Metrics({
-  namespace: process.env.METRICS_NAMESPACE ?? 'CoindirectPayouts',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-status',
-});
-const metricsPort: LifecycleMetricsPort = {
-  count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
-};
+const { logger, metrics, count } = lambdaPowertools('payout-status');
+const metricsPort: LifecycleMetricsPort = { count };
 
-let built: StatusBatchDeps | undefined;
+function buildStatusDeps(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: StatusOverrides = {},
+): StatusBatchDeps {
+  const config = loadStatusConfig(env);
+  return {
+    ...createStatusDeps(config, logger, metricsPort, overrides),
+    unconfirmedRetries: config.unconfirmedRetries,
+  };
+}
+const deps = new ContainerDeps(logger, () => buildStatusDeps(process.env));
 
 /** Test seam: build the function's dependencies with some collaborators replaced. */
 export function configureStatusFunction(
   env: Readonly<Record<string, string | undefined>>,
   overrides: StatusOverrides = {},
 ): void {
-  const config = loadStatusConfig(env);
-  built = {
-    ...createStatusDeps(config, logger, metricsPort, overrides),
-    unconfirmedRetries: config.unconfirmedRetries,
-  };
-}
-
-function statusDeps(): StatusBatchDeps {
-  if (built === undefined) {
-    try {
-      configureStatusFunction(process.env);
-    } catch (error) {
-      logger.error(error instanceof Error ? error.message : 'invalid configuration');
-      throw error;
-    }
-  }
-  return built as StatusBatchDeps;
+  deps.set(buildStatusDeps(env, overrides));
 }
 
 /** The status function's Lambda entry point: status-queue batch in, `batchItemFailures` out. */
-export const handler = middy(createStatusHandler(statusDeps))
+export const handler = middy(createStatusHandler(() => deps.get()))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

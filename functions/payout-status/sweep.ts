@@ -1,11 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LifecycleMetricsPort } from '#shared/lifecycle/metrics.ts';
 import { type SweepDeps, type SweepReport, sweepOpenPayouts } from '#shared/lifecycle/sweep.ts';
+import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
 import { loadStatusConfig } from './config.ts';
 import { createStatusDeps, type StatusOverrides } from './deps.ts';
 
@@ -38,43 +37,31 @@ export function createSweepHandler(deps: () => ReadySweepDeps) {
   };
 }
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-sweep' });
-const metrics = new Metrics({
-  namespace: process.env.METRICS_NAMESPACE ?? 'CoindirectPayouts',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-sweep',
-});
-const metricsPort: LifecycleMetricsPort = {
-  count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
-};
+const { logger, metrics, count } = lambdaPowertools('payout-sweep');
+const metricsPort: LifecycleMetricsPort = { count };
 
-let built: ReadySweepDeps | undefined;
+function buildSweepDeps(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: StatusOverrides = {},
+): ReadySweepDeps {
+  const config = loadStatusConfig(env);
+  return {
+    ...createStatusDeps(config, logger, metricsPort, overrides),
+    stuckAfterMs: config.stuckAfterMs,
+    eventGraceMs: config.eventGraceMs,
+  };
+}
+const deps = new ContainerDeps(logger, () => buildSweepDeps(process.env));
 
 /** Test seam: build the sweep's dependencies with some collaborators replaced. */
 export function configureSweep(
   env: Readonly<Record<string, string | undefined>>,
   overrides: StatusOverrides = {},
 ): void {
-  const config = loadStatusConfig(env);
-  built = {
-    ...createStatusDeps(config, logger, metricsPort, overrides),
-    stuckAfterMs: config.stuckAfterMs,
-    eventGraceMs: config.eventGraceMs,
-  };
-}
-
-function sweepDeps(): ReadySweepDeps {
-  if (built === undefined) {
-    try {
-      configureSweep(process.env);
-    } catch (error) {
-      logger.error(error instanceof Error ? error.message : 'invalid configuration');
-      throw error;
-    }
-  }
-  return built as ReadySweepDeps;
+  deps.set(buildSweepDeps(env, overrides));
 }
 
 /** The stuck-payout sweep's Lambda entry point, run on a schedule (hourly by default). */
-export const handler = middy(createSweepHandler(sweepDeps))
+export const handler = middy(createSweepHandler(() => deps.get()))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

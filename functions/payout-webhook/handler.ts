@@ -1,6 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -12,6 +10,7 @@ import { WEBHOOK_METRIC, type WebhookMetricName } from '#shared/webhooks/metrics
 import { type ReceiverDeps, receiveWebhook, type WebhookRequest } from '#shared/webhooks/receiver.ts';
 import { sqsStatusQueue } from '#shared/webhooks/status-queue.ts';
 import { WebhookSecrets } from '#shared/webhooks/webhook-secret.ts';
+import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
 import { loadWebhookConfig } from './config.ts';
 
 /** The parts of a Lambda Function URL event (payload format 2.0) the receiver reads. */
@@ -84,43 +83,24 @@ function answer(statusCode: number, outcome: string): APIGatewayProxyResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome }) };
 }
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-webhook' });
-const metrics = new Metrics({
-  namespace: process.env.METRICS_NAMESPACE ?? 'CoindirectPayouts',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-webhook',
+const { logger, metrics, count } = lambdaPowertools('payout-webhook');
+
+// On a bad environment the invocation fails: Coindirect sees a 5xx and retries.
+const deps = new ContainerDeps(logger, (): ReceiverDeps => {
+  const config = loadWebhookConfig(process.env);
+  return {
+    secrets: new WebhookSecrets({
+      client: new SecretsManagerClient({}),
+      secretId: config.secretId,
+      ttlMs: config.secretCacheTtlMs,
+    }),
+    statusQueue: sqsStatusQueue(new SQSClient({}), config.statusQueueUrl),
+    urlParts: config.urlParts,
+    maxBodyBytes: config.maxBodyBytes,
+  };
 });
 
-let built: ReceiverDeps | undefined;
-
-function receiverDeps(): ReceiverDeps {
-  if (built === undefined) {
-    let config: ReturnType<typeof loadWebhookConfig>;
-    try {
-      config = loadWebhookConfig(process.env);
-    } catch (error) {
-      // The invocation fails (Coindirect sees a 5xx and retries); the message names each bad variable.
-      logger.error(error instanceof Error ? error.message : 'invalid configuration');
-      throw error;
-    }
-    built = {
-      secrets: new WebhookSecrets({
-        client: new SecretsManagerClient({}),
-        secretId: config.secretId,
-        ttlMs: config.secretCacheTtlMs,
-      }),
-      statusQueue: sqsStatusQueue(new SQSClient({}), config.statusQueueUrl),
-      urlParts: config.urlParts,
-      maxBodyBytes: config.maxBodyBytes,
-    };
-  }
-  return built;
-}
-
 /** The webhook receiver's Lambda entry point, behind a Function URL (auth NONE: the HMAC authenticates). */
-export const handler = middy(
-  createWebhookHandler(receiverDeps, logger, {
-    count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
-  }),
-)
+export const handler = middy(createWebhookHandler(() => deps.get(), logger, { count }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

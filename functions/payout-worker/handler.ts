@@ -1,6 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
@@ -12,6 +11,7 @@ import {
   processBatch,
   type QueuedDelivery,
 } from '#shared/processing/process-batch.ts';
+import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
 import { loadConfig } from './config.ts';
 import { credentialCheckMode } from './credential-check.ts';
 import { createWorkerDeps, type WorkerOverrides } from './worker.ts';
@@ -75,40 +75,20 @@ export function createBatchHandler(deps: () => Omit<BatchDeps, 'remainingTimeMs'
   };
 }
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-worker' });
-const metrics = new Metrics({
-  namespace: process.env.METRICS_NAMESPACE ?? 'CoindirectPayouts',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'payout-worker',
-});
-const metricsPort: MetricsPort = {
-  count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
-};
-
-let built: Omit<BatchDeps, 'remainingTimeMs'> | undefined;
+const { logger, metrics, count } = lambdaPowertools('payout-worker');
+const metricsPort: MetricsPort = { count };
+const deps = new ContainerDeps(logger, () => createWorkerDeps(loadConfig(process.env), logger, metricsPort));
 
 /** Test seam: build the Lambda's dependencies with some collaborators replaced. */
 export function configureWorker(
   env: Readonly<Record<string, string | undefined>>,
   overrides: WorkerOverrides = {},
 ): void {
-  built = createWorkerDeps(loadConfig(env), logger, metricsPort, overrides);
-}
-
-function workerDeps(): Omit<BatchDeps, 'remainingTimeMs'> {
-  if (built === undefined) {
-    try {
-      configureWorker(process.env);
-    } catch (error) {
-      // Every message stays in the queue (the invocation fails); the message names each bad variable.
-      logger.error(error instanceof Error ? error.message : 'invalid configuration');
-      throw error;
-    }
-  }
-  return built as Omit<BatchDeps, 'remainingTimeMs'>;
+  deps.set(createWorkerDeps(loadConfig(env), logger, metricsPort, overrides));
 }
 
 /** The payout worker's Lambda entry point: SQS batch in, `batchItemFailures` out. */
-export const handler = middy(createBatchHandler(workerDeps, logger))
+export const handler = middy(createBatchHandler(() => deps.get(), logger))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   // A direct invocation {"action":"checkCredentials",...} (npm run rotate-secret) is answered here instead.

@@ -50,7 +50,7 @@ const IMPORT_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   COINDIRECT_BASE_URL: 'https://api.sandbox.coindirect.com',
   COINDIRECT_MERCHANT_ID: '9a57c17a-1eef-48ff-83d0-b5892c99f767',
   HAWK_SECRET_ID: 'coindirect-hawk',

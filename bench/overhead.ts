@@ -60,7 +60,7 @@ async function runDriver(file: string, input: DriverInput): Promise<DriverOutput
   const child = fork(file, [JSON.stringify(input)], {
     execArgv: [],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

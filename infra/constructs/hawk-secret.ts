@@ -1,6 +1,7 @@
-import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { operatorSecret } from './operator-secret.ts';
 
 export interface HawkSecretProps {
   /** Environment name, shown in the secret's description. */
@@ -26,31 +27,16 @@ export class HawkSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: HawkSecretProps) {
     super(scope, id);
-
-    if (props.importName !== undefined) {
-      this.secret = Secret.fromSecretNameV2(this, 'Imported', props.importName);
-      this.secretId = props.importName;
-      return;
-    }
-
-    const secret = new Secret(this, 'Secret', {
+    ({ secret: this.secret, secretId: this.secretId } = operatorSecret(this, {
+      ...(props.importName === undefined ? {} : { importName: props.importName }),
       description:
         `Coindirect HAWK API key of the payout worker (${props.environmentName}). ` +
         'Value: JSON {"hawkAuthId": "...", "hawkAuthKey": "..."}. The key must have "Allow withdrawals" ' +
         "and whitelist the worker stack's EgressIp outputs. Created empty; put the value after deploying.",
       removalPolicy: props.removalPolicy,
-    });
-    // The L2 always generates a random value; CloudFormation creates an empty secret when both
-    // GenerateSecretString and SecretString are absent, so the worker never reads a made-up key.
-    (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      noRotationReason:
         'Coindirect keys are created by hand in its UI (2FA, fixed IP whitelist), so no Lambda can rotate ' +
         'them; rotation is the operator-driven pending/test/promote procedure in the README.',
-    });
-    // Upcast: exactOptionalPropertyTypes rejects the class's `T | undefined` fields for the interface.
-    this.secret = secret as ISecret;
-    this.secretId = secret.secretArn;
+    }));
   }
 }

@@ -1,6 +1,7 @@
-import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { operatorSecret } from './operator-secret.ts';
 
 export interface WebhookSecretProps {
   /** Environment name, shown in the secret's description. */
@@ -24,28 +25,16 @@ export class WebhookSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookSecretProps) {
     super(scope, id);
-
-    if (props.importName !== undefined) {
-      this.secret = Secret.fromSecretNameV2(this, 'Imported', props.importName);
-      this.secretId = props.importName;
-      return;
-    }
-    const secret = new Secret(this, 'Secret', {
+    ({ secret: this.secret, secretId: this.secretId } = operatorSecret(this, {
+      ...(props.importName === undefined ? {} : { importName: props.importName }),
       description:
         `Coindirect merchant webhook secret of the payout lifecycle (${props.environmentName}). Value: the ` +
         'merchant "Secret Key" as a plain string, {"webhookSecret": "..."} or {"webhookSecrets": ["...", "..."]}. ' +
         'Created empty; put the value after deploying.',
       removalPolicy: props.removalPolicy,
-    });
-    // As for the HAWK secret: no made-up value, so nothing verifies against a random key by accident.
-    (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      noRotationReason:
         'The merchant webhook secret is issued by Coindirect and shown in its UI; no Lambda can rotate it. ' +
         'A change is made by hand, with both values accepted during the switch (webhookSecrets).',
-    });
-    this.secret = secret as ISecret;
-    this.secretId = secret.secretArn;
+    }));
   }
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLE } from '../lambda-bundling.ts';
@@ -16,6 +16,21 @@ export const LIFECYCLE_SERVICES = {
   status: 'payout-status',
   sweep: 'payout-sweep',
 } as const;
+
+/**
+ * `NodejsFunction` bundling for every Lambda of the project: the settings of `infra/lambda-bundling.ts`
+ * (also used by `npm run build` and the benchmarks), plus the SDK versions the lock file pins and the tests
+ * ran against rather than whatever the runtime has.
+ */
+export const NODEJS_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  minify: LAMBDA_BUNDLE.minify,
+  sourceMap: LAMBDA_BUNDLE.sourcemap,
+  target: LAMBDA_BUNDLE.target,
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  banner: LAMBDA_BUNDLE.banner,
+  bundleAwsSDK: true,
+};
 
 export interface BundledFunctionProps {
   /** Path of the entry file from the repository root, e.g. `functions/payout-status/handler.ts`. */
@@ -66,15 +81,7 @@ export class BundledFunction extends Construct {
       ...(props.reservedConcurrency === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrency }),
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: LAMBDA_BUNDLE.minify,
-        sourceMap: LAMBDA_BUNDLE.sourcemap,
-        target: LAMBDA_BUNDLE.target,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        banner: LAMBDA_BUNDLE.banner,
-        bundleAwsSDK: true,
-      },
+      bundling: NODEJS_BUNDLING,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     });
 

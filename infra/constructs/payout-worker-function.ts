@@ -7,14 +7,14 @@ import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** The worker's EMF metrics: this namespace, one dimension `service=<serviceName>`. */
-import { LAMBDA_BUNDLE } from '../lambda-bundling.ts';
+import { NODEJS_BUNDLING } from './bundled-function.ts';
 
 export const WORKER_METRICS = { namespace: 'CoindirectPayouts', serviceName: 'payout-worker' } as const;
 
@@ -87,17 +87,7 @@ export class PayoutWorkerFunction extends Construct {
       vpc: props.vpc,
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [props.securityGroup],
-      bundling: {
-        // The same settings as `npm run build` and the benchmarks (infra/lambda-bundling.ts).
-        format: OutputFormat.ESM,
-        minify: LAMBDA_BUNDLE.minify,
-        sourceMap: LAMBDA_BUNDLE.sourcemap,
-        target: LAMBDA_BUNDLE.target,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        banner: LAMBDA_BUNDLE.banner,
-        // Ship the SDK versions the lock file pins and the tests ran against, not whatever the runtime has.
-        bundleAwsSDK: true,
-      },
+      bundling: NODEJS_BUNDLING,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         COINDIRECT_BASE_URL: props.coindirectBaseUrl,

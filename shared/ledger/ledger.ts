@@ -266,14 +266,7 @@ export class Ledger {
 
   /** The record for a reference, read consistently. */
   async get(reference: string): Promise<LedgerRecord | undefined> {
-    const out = await this.#o.client.send(
-      new GetItemCommand({
-        TableName: this.#o.tableName,
-        Key: { reference: { S: reference } },
-        ConsistentRead: true,
-      }),
-    );
-    return recordFromItem(out.Item);
+    return readLedgerRecord(this.#o.client, this.#o.tableName, reference);
   }
 
   async #fenced(
@@ -307,4 +300,16 @@ export class Ledger {
       throw error;
     }
   }
+}
+
+/** Reads one ledger item consistently (after a conditional write, an eventually consistent read may be stale). */
+export async function readLedgerRecord(
+  client: DynamoDBClient,
+  tableName: string,
+  reference: string,
+): Promise<LedgerRecord | undefined> {
+  const out = await client.send(
+    new GetItemCommand({ TableName: tableName, Key: { reference: { S: reference } }, ConsistentRead: true }),
+  );
+  return recordFromItem(out.Item);
 }

@@ -2,11 +2,11 @@ import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  GetItemCommand,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { FINAL_RANK } from '#shared/coindirect/statuses.ts';
+import { readLedgerRecord } from './ledger.ts';
 import { OPEN_INDEX } from './open-index.ts';
 import { appendEventsClauses, type PendingEvent, serializeEvent } from './pending-events.ts';
 import { type LedgerRecord, recordFromItem } from './record.ts';
@@ -52,14 +52,7 @@ export class LifecycleLedger {
 
   /** The record for a reference, read consistently. */
   async get(reference: string): Promise<LedgerRecord | undefined> {
-    const out = await this.#o.client.send(
-      new GetItemCommand({
-        TableName: this.#o.tableName,
-        Key: { reference: { S: reference } },
-        ConsistentRead: true,
-      }),
-    );
-    return recordFromItem(out.Item);
+    return readLedgerRecord(this.#o.client, this.#o.tableName, reference);
   }
 
   /**

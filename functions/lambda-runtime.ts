@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PAYOUT_METRICS_NAMESPACE } from '#shared/deployment/metrics.ts';
 
 /**
  * One function's Powertools logger and EMF metrics, named from `POWERTOOLS_SERVICE_NAME` (default: the
- * function's own name) in `METRICS_NAMESPACE` (default `CoindirectPayouts`), plus a `count` that fits the
- * domain's metrics ports.
+ * function's own name) in `METRICS_NAMESPACE` (default {@link PAYOUT_METRICS_NAMESPACE}), plus a `count`
+ * that fits the domain's metrics ports.
  */
 export function lambdaPowertools(
   defaultService: string,
@@ -12,7 +13,7 @@ export function lambdaPowertools(
 ) {
   const serviceName = env.POWERTOOLS_SERVICE_NAME ?? defaultService;
   const logger = new Logger({ serviceName });
-  const metrics = new Metrics({ namespace: env.METRICS_NAMESPACE ?? 'CoindirectPayouts', serviceName });
+  const metrics = new Metrics({ namespace: env.METRICS_NAMESPACE ?? PAYOUT_METRICS_NAMESPACE, serviceName });
   const count = (name: string, value = 1): void => {
     metrics.addMetric(name, MetricUnit.Count, value);
   };

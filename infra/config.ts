@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import { type WholeNumberSetting, WORKER_SETTINGS } from '#shared/config/worker-settings.ts';
+import { minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
+import { DECIMAL_PATTERN, MERCHANT_ID_PATTERN, PRICE_CURRENCY_PATTERN } from '#shared/payout/patterns.ts';
+import {
+  BATCH_WRAP_UP_MS,
+  COLD_START_MS,
+  minFunctionTimeoutMs,
+  recordCycleMs,
+} from '#shared/processing/time-budget.ts';
 import { InfraConfigError } from './errors.ts';
 
 /** Context key chosen on the command line: `npx cdk synth -c env=staging`. */
@@ -18,8 +27,17 @@ export const COINDIRECT_BASE_URLS = {
  */
 export const AGNOSTIC_AZ_COUNT = 2;
 
-/** SQS's longest visibility timeout: whatever backoff the worker picks, one wait is at most this. */
-const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+/** Without `worker.leaseSeconds`, a ledger lease lasts the function timeout plus this, so it outlives any invocation. */
+export const DEFAULT_LEASE_MARGIN_SECONDS = 30;
+
+/**
+ * Receives a payout needs at the least: the first attempt, the receive after a resend-settle wait that looks
+ * the reference up, and the resend.
+ */
+const MIN_RECEIVE_COUNT = 3;
+
+/** The worker refuses to start (functions/payout-worker/config.ts) with a lease under this many HTTP timeouts. */
+const LEASE_HTTP_TIMEOUTS = 3;
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -39,19 +57,28 @@ const eipAllocationId = z.string().regex(/^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/
   error: 'expected an Elastic IP allocation ID such as "eipalloc-0123456789abcdef0"',
 });
 // The payout schema's merchant rule; it also keeps out commas, the separator in ALLOWED_MERCHANT_IDS.
-const merchantId = z.string().regex(/^[A-Za-z0-9._:-]{6,50}$/, {
+const merchantId = z.string().regex(MERCHANT_ID_PATTERN, {
   error: 'expected a Coindirect merchant ID (MID): 6 to 50 of A-Z a-z 0-9 . _ : -',
 });
-// The payout schema's price-currency rule (shared/payout/schema.ts).
-const currencyCode = z.string().regex(/^[A-Z0-9]{2,10}$/, {
+// The payout schema's price-currency rule.
+const currencyCode = z.string().regex(PRICE_CURRENCY_PATTERN, {
   error: 'expected an upper-case price currency code such as "EUR" (2 to 10 of A-Z 0-9)',
 });
 const positiveDecimal = z
   .string({ error: 'expected a decimal string such as "5000" or "250.50"' })
   // The worker's own PAYOUT_MAX_AMOUNTS rule: up to 18 integer digits and 8 decimals.
-  .regex(/^(0|[1-9]\d{0,17})(\.\d{1,8})?$/, { error: 'expected a decimal string such as "5000" or "250.50"' })
+  .regex(DECIMAL_PATTERN, { error: 'expected a decimal string such as "5000" or "250.50"' })
   .refine((value) => /[1-9]/.test(value), { error: 'expected an amount greater than 0' });
 const int = (min: number, max: number) => z.int().min(min).max(max);
+/** A `worker` field the stack passes on as a worker setting: that setting's range, as the worker checks it. */
+const workerSetting = ({ min, max }: WholeNumberSetting) => int(min, max);
+const {
+  HTTP_CONNECT_TIMEOUT_MS,
+  HTTP_TIMEOUT_MS,
+  LEASE_SECONDS,
+  MAX_BACKOFF_SECONDS,
+  RESEND_SETTLE_SECONDS,
+} = WORKER_SETTINGS;
 
 const environmentConfigSchema = z
   .strictObject({
@@ -86,8 +113,25 @@ const environmentConfigSchema = z
       maxBatchingWindowSeconds: int(0, 300),
       /** Most concurrent invocations the SQS event source starts (SQS allows 2 to 1000). */
       maxConcurrency: int(2, 1000),
-      /** Records of one batch processed at the same time inside an invocation. */
-      recordConcurrency: int(1, 50),
+      // The fields below are worker settings: meaning, range and default in shared/config/worker-settings.ts.
+      /** `RECORD_CONCURRENCY`: records of one batch processed at the same time inside an invocation. */
+      recordConcurrency: workerSetting(WORKER_SETTINGS.RECORD_CONCURRENCY),
+      /** `HTTP_TIMEOUT_MS`. */
+      httpTimeoutMs: workerSetting(HTTP_TIMEOUT_MS).default(HTTP_TIMEOUT_MS.default),
+      /** `HTTP_CONNECT_TIMEOUT_MS`. */
+      httpConnectTimeoutMs: workerSetting(HTTP_CONNECT_TIMEOUT_MS).default(HTTP_CONNECT_TIMEOUT_MS.default),
+      /** `LEASE_SECONDS`. Default here: `timeoutSeconds` + {@link DEFAULT_LEASE_MARGIN_SECONDS}. */
+      leaseSeconds: workerSetting(LEASE_SECONDS).optional(),
+      /** `MAX_BACKOFF_SECONDS`; its maximum is SQS's longest visibility timeout. */
+      maxBackoffSeconds: z
+        .int()
+        .min(MAX_BACKOFF_SECONDS.min)
+        .max(MAX_BACKOFF_SECONDS.max, {
+          error: `expected at most ${MAX_BACKOFF_SECONDS.max} (12 h): a backoff wait is an SQS visibility timeout, and SQS allows no longer one`,
+        })
+        .default(MAX_BACKOFF_SECONDS.default),
+      /** `RESEND_SETTLE_SECONDS`. */
+      resendSettleSeconds: workerSetting(RESEND_SETTLE_SECONDS).default(RESEND_SETTLE_SECONDS.default),
     }),
     queue: z.strictObject({
       /** Receives before SQS moves a message to the DLQ. */
@@ -134,8 +178,15 @@ const environmentConfigSchema = z
     retainData: z.boolean(),
   })
   .superRefine((env, ctx) => {
-    const problem = (path: (string | number)[], message: string, input?: unknown) =>
-      ctx.addIssue({ code: 'custom', path, message, input });
+    const problem: Problem = (path, message, input) =>
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message,
+        input,
+        // Zod drops `input` from the issue; kept here so a defaulted field can say what it defaulted to.
+        ...(input === undefined ? {} : { params: { value: input } }),
+      });
 
     if (env.region === undefined && env.availabilityZones !== undefined) {
       problem(['availabilityZones'], 'requires "region" to be set too', env.availabilityZones);
@@ -191,17 +242,17 @@ const environmentConfigSchema = z
     if (Object.keys(env.payoutMaxAmounts).length === 0) {
       problem(['payoutMaxAmounts'], 'expected at least one currency, e.g. {"EUR": "5000"}', {});
     }
-    // The last receive must come before retention deletes the message, or it vanishes instead of
-    // reaching the DLQ (invariant: nothing is lost).
-    const retentionSeconds = env.queue.retentionDays * 86_400;
-    const maxReceives = Math.floor((retentionSeconds - 1) / SQS_MAX_VISIBILITY_SECONDS) + 1;
-    if (env.queue.maxReceiveCount > maxReceives) {
-      problem(
-        ['queue', 'maxReceiveCount'],
-        `expected at most ${maxReceives} with queue.retentionDays ${env.queue.retentionDays}: one backoff wait can last 12 h, so more receives could outlast the retention and SQS would delete the message before moving it to the DLQ`,
-        env.queue.maxReceiveCount,
-      );
+    for (const currency of Object.keys(env.payoutMaxAmounts)) {
+      if (minorUnits(currency) === undefined) {
+        problem(
+          ['payoutMaxAmounts', currency],
+          `expected a price currency with a known minor unit (shared/payout/currencies.ts): ${Object.keys(PRICE_CURRENCY_MINOR_UNITS).join(', ')}`,
+          currency,
+        );
+      }
     }
+    checkWorkerBudget(env, problem);
+    checkRedrive(env, problem);
     if (env.worker.batchSize > 10 && env.worker.maxBatchingWindowSeconds < 1) {
       problem(
         ['worker', 'maxBatchingWindowSeconds'],
@@ -211,8 +262,128 @@ const environmentConfigSchema = z
     }
   });
 
+/** The checked block with `worker.leaseSeconds` resolved (its default depends on the timeout). */
+const resolvedEnvironmentSchema = environmentConfigSchema.transform((env) => ({
+  ...env,
+  worker: { ...env.worker, leaseSeconds: leaseSecondsOf(env.worker) },
+}));
+
+/** What the checks read: the parsed block, defaults applied except the lease's (it depends on the timeout). */
+type ParsedSections = Pick<z.output<typeof environmentConfigSchema>, 'worker' | 'queue'>;
+type Problem = (path: (string | number)[], message: string, input?: unknown) => void;
+
+/** `worker.leaseSeconds`, or its default: the function timeout plus {@link DEFAULT_LEASE_MARGIN_SECONDS}. */
+function leaseSecondsOf(worker: {
+  readonly timeoutSeconds: number;
+  readonly leaseSeconds?: number | undefined;
+}) {
+  return worker.leaseSeconds ?? worker.timeoutSeconds + DEFAULT_LEASE_MARGIN_SECONDS;
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+
+/**
+ * The worker's time budget (shared/processing/time-budget.ts) against the function timeout, the batch and
+ * the lease: a config the worker cannot run with would fail every cold start, or leave records unstarted
+ * until they reach the DLQ with no reason.
+ */
+function checkWorkerBudget(env: ParsedSections, problem: Problem): void {
+  const { timeoutSeconds, batchSize, recordConcurrency, httpTimeoutMs, httpConnectTimeoutMs } = env.worker;
+  const timeoutMs = timeoutSeconds * 1000;
+  const budget = { httpTimeoutMs };
+  const cycleMs = recordCycleMs(budget);
+  const cycle = `one record's claim → POST → record cycle (${seconds(cycleMs)} with worker.httpTimeoutMs ${httpTimeoutMs})`;
+
+  const minTimeoutMs = minFunctionTimeoutMs(budget);
+  if (timeoutMs < minTimeoutMs) {
+    problem(
+      ['worker', 'timeoutSeconds'],
+      `expected at least ${Math.ceil(minTimeoutMs / 1000)}: a cold start (${seconds(COLD_START_MS)}) plus ${cycle} plus the batch wrap-up (${seconds(BATCH_WRAP_UP_MS)}) need ${seconds(minTimeoutMs)}; a shorter timeout fails every cold start or leaves every record unstarted, and messages reach the DLQ with no reason`,
+      timeoutSeconds,
+    );
+  } else {
+    // Records run `recordConcurrency` at a time, and each round may take a full cycle: the worker starts a
+    // record only while a cycle plus the wrap-up is left.
+    const rounds = Math.ceil(batchSize / recordConcurrency);
+    const batchMs = COLD_START_MS + rounds * cycleMs + BATCH_WRAP_UP_MS;
+    if (batchMs > timeoutMs) {
+      const fittingRounds = Math.floor((timeoutMs - COLD_START_MS - BATCH_WRAP_UP_MS) / cycleMs);
+      problem(
+        ['worker', 'batchSize'],
+        `expected at most ${fittingRounds * recordConcurrency} with worker.recordConcurrency ${recordConcurrency} and worker.timeoutSeconds ${timeoutSeconds}: a full batch takes ${rounds} round(s) of ${cycle} plus a cold start (${seconds(COLD_START_MS)}) and the batch wrap-up (${seconds(BATCH_WRAP_UP_MS)}), ${seconds(batchMs)} in all, so records of every full batch are left unstarted and burn receives`,
+        batchSize,
+      );
+    }
+  }
+  if (recordConcurrency > batchSize) {
+    problem(
+      ['worker', 'recordConcurrency'],
+      `expected at most worker.batchSize (${batchSize}): a batch never holds more records than that, so more concurrency is pointless`,
+      recordConcurrency,
+    );
+  }
+
+  const leaseSeconds = leaseSecondsOf(env.worker);
+  if (leaseSeconds < timeoutSeconds) {
+    problem(
+      ['worker', 'leaseSeconds'],
+      `expected at least worker.timeoutSeconds (${timeoutSeconds}): a lease must outlive the invocation that holds it, or another delivery of the same payout can claim it mid-send`,
+      leaseSeconds,
+    );
+  }
+  const leaseFloorMs = Math.max(LEASE_HTTP_TIMEOUTS * httpTimeoutMs, cycleMs);
+  if (leaseSeconds * 1000 < leaseFloorMs) {
+    problem(
+      ['worker', 'leaseSeconds'],
+      `expected at least ${Math.ceil(leaseFloorMs / 1000)}: a lease must cover ${cycle}, and the worker refuses to start with less than ${LEASE_HTTP_TIMEOUTS} × worker.httpTimeoutMs (${seconds(LEASE_HTTP_TIMEOUTS * httpTimeoutMs)})`,
+      leaseSeconds,
+    );
+  }
+
+  if (httpConnectTimeoutMs >= httpTimeoutMs) {
+    problem(
+      ['worker', 'httpConnectTimeoutMs'],
+      `expected less than worker.httpTimeoutMs (${httpTimeoutMs}): connecting is part of the call that timeout bounds, so a connect timeout that long never takes effect`,
+      httpConnectTimeoutMs,
+    );
+  }
+}
+
+/** Backoff, settle wait, receive count and retention: every message reaches the DLQ or Coindirect, none is lost. */
+function checkRedrive(env: ParsedSections, problem: Problem): void {
+  const { maxBackoffSeconds, resendSettleSeconds } = env.worker;
+  const { maxReceiveCount, retentionDays } = env.queue;
+
+  if (maxBackoffSeconds < resendSettleSeconds) {
+    problem(
+      ['worker', 'maxBackoffSeconds'],
+      `expected at least worker.resendSettleSeconds (${resendSettleSeconds}): a settle wait must fit in one backoff, or the message burns receives waiting for it`,
+      maxBackoffSeconds,
+    );
+  }
+  if (maxReceiveCount < MIN_RECEIVE_COUNT) {
+    problem(
+      ['queue', 'maxReceiveCount'],
+      `expected at least ${MIN_RECEIVE_COUNT}: the first attempt, the receive after a resend-settle wait that looks the reference up, and the resend; fewer sends a payout that may have reached Coindirect to the DLQ before it is resolved`,
+      maxReceiveCount,
+    );
+  }
+  // SQS moves a message to the DLQ on the receive after its last one, so it waits up to maxReceiveCount
+  // backoffs first; that must end before retention deletes it, or it vanishes instead (invariant: nothing
+  // is lost).
+  const retentionSeconds = retentionDays * 86_400;
+  const maxReceives = Math.ceil(retentionSeconds / maxBackoffSeconds) - 1;
+  if (maxReceiveCount > maxReceives) {
+    problem(
+      ['queue', 'maxReceiveCount'],
+      `expected at most ${maxReceives} with queue.retentionDays ${retentionDays}: each backoff wait can last worker.maxBackoffSeconds (${maxBackoffSeconds} s), so ${maxReceiveCount} receives could take ${maxReceiveCount} × ${maxBackoffSeconds} s = ${maxReceiveCount * maxBackoffSeconds} s, not less than the retention (${retentionSeconds} s), and SQS would delete the message before moving it to the DLQ`,
+      maxReceiveCount,
+    );
+  }
+}
+
 /** One environment's validated deployment config (a block of `cdk.json` context `environments`). */
-export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+export type EnvironmentConfig = z.output<typeof resolvedEnvironmentSchema>;
 
 /** The environment chosen with `-c env=<name>` and its validated config. */
 export interface SelectedEnvironment {
@@ -254,7 +425,7 @@ export function selectEnvironment(context: {
   }
 
   const block: unknown = (environments as Record<string, unknown>)[env];
-  const result = environmentConfigSchema.safeParse(block);
+  const result = resolvedEnvironmentSchema.safeParse(block);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => formatIssue(issue, block));
     throw new InfraConfigError(
@@ -280,6 +451,10 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
     const key = issue.path.at(-1);
     const inner = issue.issues.map((nested) => nested.message).join('; ');
     return `${formatPath(issue.path.slice(0, -1))}: key ${preview(key)}: ${inner}`;
+  }
+  if (received === undefined && issue.code === 'custom' && issue.params?.value !== undefined) {
+    // A cross-check on a field left out: name the default it was checked with.
+    return `${path}: ${issue.message}; received nothing, so the default ${preview(issue.params.value)}`;
   }
   return `${path}: ${issue.message}; received ${preview(received)}`;
 }

@@ -1,5 +1,6 @@
 import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { stackNames } from '#shared/deployment/stacks.ts';
 import {
   ENV_CONTEXT_KEY,
   ENVIRONMENTS_CONTEXT_KEY,
@@ -16,13 +17,6 @@ export interface PayoutApp {
   readonly egressIpStack: EgressIpStack;
   readonly workerStack: WorkerStack;
 }
-
-/** Stack names, so the README's commands and the tests agree with the app. */
-export const stackNames = (environmentName: string) =>
-  ({
-    egressIps: `CoindirectPayouts-${environmentName}-EgressIps`,
-    worker: `CoindirectPayouts-${environmentName}-Worker`,
-  }) as const;
 
 /**
  * Defines the environment chosen with `-c env=<name>` on `app`: the Elastic IP stack and the worker

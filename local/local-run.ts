@@ -9,6 +9,7 @@ import { loadConfig } from '#functions/payout-worker/config.ts';
 import { checkCredentials, credentialCheckDeps } from '#functions/payout-worker/credential-check.ts';
 import { createBatchHandler } from '#functions/payout-worker/handler.ts';
 import { createWorkerDeps } from '#functions/payout-worker/worker.ts';
+import { LOCAL_WORKER_SETTINGS } from '#shared/config/worker-settings.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import { sendMessageBodies } from '#shared/producer/send-payouts.ts';
 import { findMotoServer, type MotoServer, startMoto } from '#test/support/moto.ts';
@@ -53,18 +54,11 @@ export interface LocalRunOptions {
   readonly retryDelaySeconds: number;
 }
 
-/** Optional worker settings a local run takes from the environment, under the Lambda's names. */
-const PASSED_THROUGH = [
-  'PAYOUT_MAX_AMOUNTS',
-  'ALLOWED_MERCHANT_IDS',
-  'ADDRESS_NETWORK',
-  'MAX_BODY_BYTES',
-  'RECORD_CONCURRENCY',
-  'HTTP_CONNECT_TIMEOUT_MS',
-  'HTTP_TIMEOUT_MS',
-  'LEASE_SECONDS',
-  'COINDIRECT_SIGN_QUERY',
-] as const;
+/**
+ * Optional worker settings a local run takes from the environment, under the Lambda's names: the ones
+ * marked `local` in shared/config/worker-settings.ts.
+ */
+const PASSED_THROUGH = LOCAL_WORKER_SETTINGS;
 
 const AWS = {
   region: 'us-east-1',

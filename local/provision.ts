@@ -12,11 +12,6 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
-export interface LocalResourceNames {
-  /** Prefix for every name, so several runs can share one emulator. */
-  readonly prefix: string;
-}
-
 export interface LocalResources {
   readonly queueUrl: string;
   readonly queueArn: string;
@@ -30,6 +25,7 @@ export interface ProvisionOptions {
   readonly sqs: SQSClient;
   readonly dynamodb: DynamoDBClient;
   readonly secretsManager: SecretsManagerClient;
+  /** Prefix for every name, so several runs can share one emulator. */
   readonly prefix: string;
   readonly hawk: { readonly hawkAuthId: string; readonly hawkAuthKey: string };
   /** Deliveries before SQS moves a message to the DLQ by itself. Default 10, as in the stack. */

@@ -1,5 +1,6 @@
 // What became of each payout of a local run: read back from the DLQ (with the worker's reasons) and the
 // ledger, the same places an operator looks.
+import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { Ledger } from '#shared/ledger/ledger.ts';
 import type { DeadLetterMessage } from '#tools/lib/dlq.ts';
 import { count, formatTable } from '#tools/lib/table.ts';
@@ -47,7 +48,7 @@ export async function collectResults(
   ledger: Pick<Ledger, 'get'>,
 ): Promise<LocalResult[]> {
   const byMessageId = new Map(deadLetters.map((d) => [d.originalMessageId, d]));
-  return mapLimit(sent, 8, async (payout): Promise<LocalResult> => {
+  return mapWithConcurrency(sent, 8, async (payout): Promise<LocalResult> => {
     const base = { line: payout.line, reference: payout.reference };
     if (payout.messageId === undefined) {
       return { ...base, outcome: 'NOT_SENT', reason: payout.sendError ?? 'not sent' };
@@ -98,7 +99,7 @@ export function resultsText(results: readonly LocalResult[]): string {
       r.outcome,
       r.uuid ?? (r.reasonCode === undefined ? (r.reason ?? '') : `${r.reasonCode}: ${r.reason ?? ''}`),
     ]),
-    110,
+    { maxCellWidth: 110 },
   );
   const parts = OUTCOMES.filter((o) => totals[o] > 0).map((o) => `${count(totals[o])} ${o}`);
   return `${table}\n\ntotal ${count(totals.total)}: ${parts.join(', ')}`;
@@ -106,18 +107,4 @@ export function resultsText(results: readonly LocalResult[]): string {
 
 function isReference(value: string): boolean {
   return /^[A-Za-z0-9._:-]{6,255}$/.test(value);
-}
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await map(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
 }

@@ -44,7 +44,11 @@ export interface Audit {
   readonly paidWithUnsentContent: readonly string[];
   /** Sent messages neither settled in the ledger (final state, their content) nor in the DLQ. Must be 0. */
   readonly unaccounted: readonly string[];
-  /** The ledger's SUBMITTED uuid is not the payout the simulator holds, or a payout has no SUBMITTED. Must be 0. */
+  /**
+   * Payouts Coindirect (the simulator) holds whose reference is not SUBMITTED in the ledger with that
+   * payout's uuid (REJECTED, CONFLICT, CLAIMED, another uuid, no item), and SUBMITTED ledger items whose
+   * uuid is no payout Coindirect holds. Must be 0.
+   */
   readonly ledgerDisagrees: readonly string[];
   readonly ledgerStates: Readonly<Record<string, number>>;
   readonly deadLettered: number;
@@ -54,9 +58,16 @@ export interface Audit {
 
 const FINAL = new Set(['SUBMITTED', 'REJECTED', 'CONFLICT']);
 
-/** Amount digits and address of a create body or a message body, for "was this content ever sent?". */
+/**
+ * Amount digits and address of a create body or a message body, for "was this content ever sent?". A
+ * bech32 address (BTC/LTC) compares in lower case: BIP 173 makes both cases the same address, and the
+ * worker sends the lower-case form of an upper-case one. (Written here, not imported from the worker, so
+ * a bug there cannot hide here.)
+ */
 function contentKey(amount: string | undefined, address: string | undefined): string {
-  return `${amount === undefined ? '?' : canonicalDecimal(amount)}|${address ?? '?'}`;
+  const canonical =
+    address !== undefined && /^(bc|tb|ltc|tltc)1/i.test(address) ? address.toLowerCase() : address;
+  return `${amount === undefined ? '?' : canonicalDecimal(amount)}|${canonical ?? '?'}`;
 }
 
 function messageContent(body: string): string {
@@ -106,16 +117,22 @@ export function audit(input: AuditInput): Audit {
       unaccounted.push(`${m.messageId} (${m.kind} ${m.reference}: ledger ${record?.state ?? 'none'})`);
   }
 
+  // Every payout Coindirect holds must be what the ledger says for its reference: SUBMITTED with its uuid.
+  // (A second payout under one reference disagrees too, whichever uuid the ledger kept.)
   const ledgerDisagrees: string[] = [];
-  for (const [reference, payouts] of byReference) {
-    const record = input.ledger.get(reference);
-    if (record?.state !== 'SUBMITTED' || !payouts.some((p) => p.uuid === record.uuid)) {
-      ledgerDisagrees.push(`${reference}: ledger ${record?.state ?? 'none'} ${record?.uuid ?? ''}`);
+  for (const p of input.payouts) {
+    const record = input.ledger.get(p.reference);
+    if (record?.state !== 'SUBMITTED' || record.uuid !== p.uuid) {
+      const held = record === undefined ? 'no item' : `${record.state} ${record.uuid ?? '(no uuid)'}`;
+      ledgerDisagrees.push(`${p.reference}: Coindirect holds ${p.uuid}, ledger ${held}`);
     }
   }
+  const uuids = new Set(input.payouts.map((p) => p.uuid));
   for (const [reference, record] of input.ledger) {
-    if (record.state === 'SUBMITTED' && !byReference.has(reference)) {
-      ledgerDisagrees.push(`${reference}: ledger SUBMITTED ${record.uuid ?? ''} but no payout exists`);
+    if (record.state === 'SUBMITTED' && (record.uuid === undefined || !uuids.has(record.uuid))) {
+      ledgerDisagrees.push(
+        `${reference}: ledger SUBMITTED ${record.uuid ?? ''}, a payout Coindirect does not hold`,
+      );
     }
   }
 

@@ -23,6 +23,10 @@ export interface InvariantInput {
   readonly killsAsked: number;
   readonly rotation: RotationFigures | null;
   readonly faultsHit: Readonly<Record<string, number>>;
+  /** What the DynamoDB forwarder injected; null when the run had no DynamoDB faults. */
+  readonly dynamodbFaults: { readonly throttled: number; readonly droppedAfterCommit: number } | null;
+  /** Secrets Manager requests refused during the outage; null when the run had no outage. */
+  readonly secretsRefusedInOutage: number | null;
 }
 
 const zero = (name: string, value: number): Invariant => ({ name, value, expected: '0', ok: value === 0 });
@@ -46,7 +50,7 @@ export function invariantsOf(input: InvariantInput): Invariant[] {
     zero('messages neither final in the ledger nor in the DLQ', a.unaccounted.length),
     zero('payouts for invalid messages', a.paidButInvalid.length),
     zero('payouts with content no message had', a.paidWithUnsentContent.length),
-    zero('ledger and simulator disagree', a.ledgerDisagrees.length),
+    zero('ledger disagrees with Coindirect', a.ledgerDisagrees.length),
     zero('messages left in the queue', a.leftInQueue),
     {
       name: 'workers SIGKILLed mid-batch, holding leases',
@@ -59,6 +63,18 @@ export function invariantsOf(input: InvariantInput): Invariant[] {
     atLeastOne('creates committed then dropped', faultsHit.commitThenDrop ?? 0),
     atLeastOne('5xx answers', faultsHit.status ?? 0),
     atLeastOne('429 answers', faultsHit.throttle ?? 0),
+    ...(input.dynamodbFaults === null
+      ? []
+      : [
+          atLeastOne('DynamoDB requests throttled', input.dynamodbFaults.throttled),
+          atLeastOne(
+            'DynamoDB conditional writes committed, answer dropped',
+            input.dynamodbFaults.droppedAfterCommit,
+          ),
+        ]),
+    ...(input.secretsRefusedInOutage === null
+      ? []
+      : [atLeastOne('Secrets Manager requests refused during the outage', input.secretsRefusedInOutage)]),
   ];
 }
 

@@ -1,6 +1,7 @@
 // Renders a chaos report as the text `npm run chaos` prints.
 import { fmt, formatTable } from '../lib/table.ts';
 import type { ChaosReport } from './run-chaos.ts';
+import { DEFAULT_CHAOS_TIMING, MAX_RECEIVE_COUNT } from './setup.ts';
 
 const LIST_LIMIT = 10;
 
@@ -10,9 +11,42 @@ function listed(title: string, items: readonly string[]): string[] {
   return [`${title}:`, ...items.slice(0, LIST_LIMIT).map((i) => `  ${i}`), ...more];
 }
 
+/** The command line that repeats the run (defaults left out, except the four always shown). */
+export function chaosCommand(o: ChaosReport['options']): string {
+  const flags = [
+    `--payouts ${o.payouts}`,
+    `--seed ${o.seed}`,
+    `--workers ${o.workers}`,
+    `--kills ${o.kills}`,
+  ];
+  if (o.searchLagMs > 0) flags.push(`--search-lag-ms ${o.searchLagMs}`);
+  if (o.uniqueReferences && o.duplicateReferenceCode === undefined) flags.push('--uniqueness');
+  if (o.duplicateReferenceCode !== undefined) flags.push(`--duplicate-code ${o.duplicateReferenceCode}`);
+  if (o.normalize) flags.push('--normalize');
+  flags.push(`--settle-seconds ${o.resendSettleSeconds}`);
+  if (o.dynamodbFaultShare > 0) flags.push(`--dynamodb-faults ${o.dynamodbFaultShare}`);
+  if (o.secretsOutageSeconds > 0) flags.push(`--secrets-outage-seconds ${o.secretsOutageSeconds}`);
+  return `npm run chaos -- ${flags.join(' ')}`;
+}
+
 export function renderChaosReport(r: ChaosReport): string {
   const o = r.options;
   const a = r.audit;
+  const ddb = r.awsFaults.dynamodb;
+  const sm = r.awsFaults.secretsManager;
+  const outage = r.awsFaults.secretsOutage;
+  const vendor = [
+    o.uniqueReferences
+      ? `reference uniqueness ON${o.duplicateReferenceCode === undefined ? '' : ` (duplicates refused with ${o.duplicateReferenceCode})`}`
+      : 'reference uniqueness OFF',
+    `search lag ${fmt.int(o.searchLagMs)} ms`,
+    o.normalize ? 'normalising (bech32 lower-cased, fiat amounts rounded)' : 'not normalising',
+  ].join(', ');
+  const timing = o.timing ?? DEFAULT_CHAOS_TIMING;
+  const workers =
+    `${o.workers} at once, ${r.workers.length} started in all; RESEND_SETTLE_SECONDS ${o.resendSettleSeconds}, ` +
+    `function timeout ${timing.functionTimeoutMs / 1000} s, LEASE_SECONDS ${timing.leaseSeconds}, ` +
+    `failed records back after ${o.retrySeconds} s, maxReceiveCount ${MAX_RECEIVE_COUNT}`;
   const kinds = Object.entries(r.sent)
     .map(([kind, n]) => `${kind} ${fmt.int(n)}`)
     .join(', ');
@@ -20,10 +54,25 @@ export function renderChaosReport(r: ChaosReport): string {
     .map(([kind, n]) => `${kind} ${fmt.int(n)}`)
     .join(', ');
   const lines = [
-    `npm run chaos -- --payouts ${o.payouts} --seed ${o.seed} --workers ${o.workers} --kills ${o.kills} — ${r.startedAt}`,
+    `${chaosCommand(o)} — ${r.startedAt}`,
     '',
     `sent        ${fmt.int(r.messagesSent)} messages: ${kinds}`,
+    `vendor      ${vendor}`,
+    `workers     ${workers}`,
     `faults      ${faults || 'none'} (of ${fmt.int(r.requests)} API requests)`,
+    `dynamodb    ${
+      o.dynamodbFaultShare > 0
+        ? `${fmt.int(ddb.throttled)} requests throttled (ProvisionedThroughputExceededException), ` +
+          `${fmt.int(ddb.droppedAfterCommit)} conditional writes committed with their answer dropped ` +
+          `(+${fmt.int(ddb.droppedOther)} refused and dropped)`
+        : 'no faults'
+    } (of ${fmt.int(ddb.forwarded + ddb.throttled)} requests)`,
+    `secrets     ${
+      outage === null
+        ? 'no outage'
+        : `outage of ${((outage.to - outage.from) / 1000).toFixed(1)} s from just before the rotation: ` +
+          `${fmt.int(sm.refusedInOutage)} requests refused (503 ServiceUnavailable)`
+    } (${fmt.int(sm.forwarded)} forwarded)`,
     r.rotation === null
       ? 'rotation    not done'
       : `rotation    old key revoked mid-run: ${r.rotation.refusedOldKey} requests refused with it (401, then refetch), ` +
@@ -51,7 +100,7 @@ export function renderChaosReport(r: ChaosReport): string {
     ...listed('messages unaccounted for', a.unaccounted),
     ...listed('payouts for invalid messages', a.paidButInvalid),
     ...listed('payouts with content no message had', a.paidWithUnsentContent),
-    ...listed('ledger and simulator disagree', a.ledgerDisagrees),
+    ...listed('ledger disagrees with Coindirect', a.ledgerDisagrees),
     ...listed('workers that exited on their own', r.unexpectedExits),
     ...listed('invocations that threw', r.invocationErrors),
     '',

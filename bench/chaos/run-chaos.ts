@@ -1,8 +1,11 @@
 // A chaos run of the local pipeline with real processes: moto server (SQS, DynamoDB, Secrets Manager),
-// the Coindirect simulator as its own process (reference uniqueness OFF, faults on), and several worker
-// processes running the real handler through the Lambda-like poller. Mid-run the HAWK key is rotated and
-// the old one revoked, and workers are killed with SIGKILL inside a batch. At the end the simulator's
-// own records, the ledger and the DLQ are audited together.
+// the Coindirect simulator as its own process (reference uniqueness OFF by default, faults on, and the
+// vendor modes asked for: search lag, a custom duplicate code, normalisation), and several worker
+// processes running the real handler through the Lambda-like poller. The workers reach DynamoDB and
+// Secrets Manager through forwarders that can throttle, drop the answers of committed conditional writes
+// and play a Secrets Manager outage. Mid-run the HAWK key is rotated and the old one revoked (inside the
+// outage, when there is one), and workers are killed with SIGKILL inside a batch. At the end the
+// simulator's own records, the ledger and the DLQ are audited together.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,7 +19,7 @@ import { awsTestEnv } from '#test/support/integration.ts';
 import { startMoto } from '#test/support/moto.ts';
 import { DEFAULT_CREDENTIAL } from '#test/support/simulator/defaults.ts';
 import { provisionLocalResources } from '../../local/provision.ts';
-import { startForwardingProxy } from '../lib/forwarding-proxy.ts';
+import { type ForwardingCounts, startForwardingProxy } from '../lib/forwarding-proxy.ts';
 import { startSimulatorProcess } from '../lib/simulator-process.ts';
 import { type Audit, audit, leasesHeldBy, type SentMessage, scanLedger } from './audit.ts';
 import {
@@ -27,7 +30,16 @@ import {
   rotationFigures,
 } from './invariants.ts';
 import { drainQueue, queueDepth, waitUntilEmpty } from './queues.ts';
-import { armFaults, MAX_RECEIVE_COUNT, QUEUE_VISIBILITY_SECONDS, workerEnvironment } from './setup.ts';
+import {
+  armFaults,
+  type ChaosTiming,
+  checkTiming,
+  DEFAULT_CHAOS_TIMING,
+  DEFAULT_RESEND_SETTLE_SECONDS,
+  MAX_RECEIVE_COUNT,
+  queueVisibilitySeconds,
+  workerEnvironment,
+} from './setup.ts';
 import { type Kill, WorkerPool } from './workers.ts';
 import { type PlannedMessage, planWorkload, seededRandom } from './workload.ts';
 
@@ -38,6 +50,11 @@ export interface ChaosOptions {
   readonly workers: number;
   /** Workers killed with SIGKILL inside a batch (each replaced). */
   readonly kills: number;
+  /**
+   * Share of the first wave acknowledged at the first kill (default 0.15); the others follow evenly up
+   * to 85 %. A killed worker's references wait out its lease, so an early kill makes a short run shorter.
+   */
+  readonly firstKillAt?: number;
   /** Give up waiting for the queue to drain after this long. */
   readonly drainTimeoutMs: number;
   /** Chance per create that Coindirect commits it and drops the connection; per request of a 5xx; of a 429. */
@@ -46,6 +63,25 @@ export interface ChaosOptions {
   readonly retrySeconds: number;
   /** Messages in the queue at most: the producer sends more as workers acknowledge (see below). */
   readonly window: number;
+  /** Coindirect keeps a new payout out of its reference search this long (vendor mode `searchLagMs`). */
+  readonly searchLagMs: number;
+  /** Coindirect refuses a second payout with a used reference. Default false: only the worker guards. */
+  readonly uniqueReferences: boolean;
+  /** With `uniqueReferences`, Coindirect refuses a duplicate with this code instead of the documented one. */
+  readonly duplicateReferenceCode?: string;
+  /** Coindirect stores bech32 addresses lower-cased and fiat amounts rounded (vendor mode `normalize`). */
+  readonly normalize: boolean;
+  /** The workers' RESEND_SETTLE_SECONDS; must exceed `searchLagMs` or a lagging search allows a resend. */
+  readonly resendSettleSeconds: number;
+  /**
+   * Share of the workers' DynamoDB requests answered ProvisionedThroughputExceededException, and share of
+   * their conditional writes whose answer is dropped after they committed. 0: no DynamoDB faults.
+   */
+  readonly dynamodbFaultShare: number;
+  /** A Secrets Manager outage this long, starting just before the key rotation. 0: none. */
+  readonly secretsOutageSeconds: number;
+  /** The function timeout and the lease (setup.ts); default {@link DEFAULT_CHAOS_TIMING}. */
+  readonly timing?: ChaosTiming;
   /** An already running moto (the test suite's); default: start one for this run. */
   readonly motoEndpoint?: string;
   /** Keep the workers' logs even when every invariant holds. */
@@ -62,7 +98,21 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   faultShare: 0.1,
   retrySeconds: 1,
   window: 300,
+  searchLagMs: 0,
+  uniqueReferences: false,
+  normalize: false,
+  resendSettleSeconds: DEFAULT_RESEND_SETTLE_SECONDS,
+  dynamodbFaultShare: 0,
+  secretsOutageSeconds: 0,
 };
+
+/** What the forwarders in front of moto did to the workers' AWS traffic. */
+export interface AwsFaultFigures {
+  readonly dynamodb: ForwardingCounts;
+  readonly secretsManager: ForwardingCounts;
+  /** The Secrets Manager outage window, ms since the epoch; null when there was none. */
+  readonly secretsOutage: { readonly from: number; readonly to: number } | null;
+}
 
 const ROTATED = { id: 'chaos-rotated-hawk-id', key: `chaos-rotated-${randomUUID()}` };
 
@@ -83,6 +133,7 @@ export interface ChaosReport {
   readonly drained: boolean;
   readonly faultsHit: Readonly<Record<string, number>>;
   readonly requests: number;
+  readonly awsFaults: AwsFaultFigures;
   readonly rotation: RotationFigures | null;
   readonly kills: readonly KillRecord[];
   readonly workers: ReadonlyArray<{ id: number; pid: number; batches: number; log: string }>;
@@ -97,6 +148,8 @@ export interface ChaosReport {
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
+  const timing = options.timing ?? DEFAULT_CHAOS_TIMING;
+  checkTiming(timing);
   const startedAt = new Date().toISOString();
   const runTag = randomUUID().slice(0, 8);
   const random = seededRandom(options.seed ^ 0x5eed);
@@ -120,10 +173,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // The workers reach DynamoDB through a forwarder that passes one request at a time: moto applies
     // conditional writes without a lock (see lib/forwarding-proxy.ts), real DynamoDB does not.
-    const dynamodbProxy = await startForwardingProxy(endpoint, { serial: true });
+    // It also plays DynamoDB's own failures: throttling, and conditional writes whose answer is lost.
+    const dynamodbProxy = await startForwardingProxy(endpoint, {
+      serial: true,
+      dynamodbFaults: {
+        throttleShare: options.dynamodbFaultShare,
+        dropAfterCommitShare: options.dynamodbFaultShare,
+        random: seededRandom(options.seed ^ 0xd1b0),
+      },
+    });
     cleanup.push(() => dynamodbProxy.close());
-    const sim = await startSimulatorProcess({ allowDuplicateReferences: true });
+    // Secrets Manager through a forwarder too, which refuses every request during the outage.
+    const secretsProxy = await startForwardingProxy(endpoint);
+    cleanup.push(() => secretsProxy.close());
+    if (options.resendSettleSeconds * 1000 <= options.searchLagMs) {
+      log(
+        `warning: RESEND_SETTLE_SECONDS ${options.resendSettleSeconds} does not exceed the search lag of ` +
+          `${options.searchLagMs} ms: a lookup may miss a payout that exists, and the worker may pay twice`,
+      );
+    }
+    const sim = await startSimulatorProcess({
+      allowDuplicateReferences: !options.uniqueReferences,
+      ...(options.duplicateReferenceCode === undefined
+        ? {}
+        : { duplicateReferenceCode: options.duplicateReferenceCode }),
+      searchLagMs: options.searchLagMs,
+      normalize: options.normalize,
+    });
     cleanup.push(() => sim.stop());
+    log(`Coindirect simulator vendor modes: ${JSON.stringify(await sim.admin.vendorModes())}`);
     const resources = await provisionLocalResources({
       sqs,
       dynamodb,
@@ -131,7 +209,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       prefix: `chaos-${runTag}`,
       hawk: { hawkAuthId: DEFAULT_CREDENTIAL.id, hawkAuthKey: DEFAULT_CREDENTIAL.key },
       maxReceiveCount: MAX_RECEIVE_COUNT,
-      visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS,
+      visibilityTimeoutSeconds: queueVisibilitySeconds(timing),
     });
     await armFaults(sim.admin, options.faultShare);
 
@@ -141,9 +219,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       env: workerEnvironment({
         motoEndpoint: endpoint,
         dynamodbEndpoint: dynamodbProxy.endpoint,
+        secretsManagerEndpoint: secretsProxy.endpoint,
         simulatorUrl: sim.url,
         resources,
         retrySeconds: options.retrySeconds,
+        resendSettleSeconds: options.resendSettleSeconds,
+        timing,
       }),
     });
     cleanup.push(() => pool.stopAll(2_000));
@@ -193,18 +274,38 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // enough that a killed batch's messages come back while others are still being processed), the key
     // rotation at 30 %, the late duplicates at 50 %.
     const progress = (): number => pool.acknowledged / early.length;
-    const marks: { rotatedAt?: number } = {};
+    const firstKillAt = options.firstKillAt ?? 0.15;
+    const marks: { rotatedAt?: number; outageFrom?: number; outageTo?: number } = {};
+    let outageTimer: NodeJS.Timeout | undefined;
+    const endOutage = (): void => {
+      if (marks.outageFrom === undefined || marks.outageTo !== undefined) return;
+      secretsProxy.setOutage(false);
+      marks.outageTo = Date.now();
+      log(`Secrets Manager outage over (${secretsProxy.counts().refusedInOutage} requests refused)`);
+    };
+    cleanup.push(async () => {
+      clearTimeout(outageTimer);
+      endOutage();
+    });
     const kills: KillRecord[] = [];
     // Leases held by a batch's own deliveries (owner tokens are `${messageId}#${receiveCount}#${uuid}`,
     // functions/payout-worker/worker.ts), read through the serialising forwarder so that requests a
-    // worker has already sent are applied first.
-    const ledgerReader = new DynamoDBClient(awsTestEnv(dynamodbProxy.endpoint));
+    // worker has already sent are applied first. It retries often: the forwarder throttles it too.
+    const ledgerReader = new DynamoDBClient({ ...awsTestEnv(dynamodbProxy.endpoint), maxAttempts: 20 });
+    cleanup.push(async () => ledgerReader.destroy());
     const heldBy = (messageIds: readonly string[]) =>
       leasesHeldBy(ledgerReader, resources.tableName, sent, messageIds);
     const events: Array<{ at: number; run: () => Promise<void> }> = [
       {
         at: 0.3,
         run: async () => {
+          if (options.secretsOutageSeconds > 0) {
+            // Just before the rotation, so the workers' refetch after the first 401 meets the outage.
+            log(`Secrets Manager outage for ${options.secretsOutageSeconds} s, starting now…`);
+            secretsProxy.setOutage(true);
+            marks.outageFrom = Date.now();
+            outageTimer = setTimeout(endOutage, options.secretsOutageSeconds * 1000);
+          }
           log(
             'rotating the HAWK key: new key at Coindirect and in Secrets Manager, then the old one revoked…',
           );
@@ -227,7 +328,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         },
       },
       ...Array.from({ length: options.kills }, (_, k) => ({
-        at: 0.15 + (0.7 * k) / options.kills,
+        at: firstKillAt + ((0.85 - firstKillAt) * k) / options.kills,
         run: async () => {
           // Killed the moment the ledger shows the worker holding a lease of its batch: it dies mid-work.
           // Counted when the leases are still its own after its death (again, should the batch have ended
@@ -268,6 +369,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     const drainSeconds = ((drainedAt ?? Date.now()) - t0) / 1000;
     await pool.stopAll();
+    // A run shorter than its outage: the outage ends here, before the audit.
+    clearTimeout(outageTimer);
+    endOutage();
 
     log('auditing: simulator payouts, ledger, DLQ…');
     const [payouts, ledger, deadLetters, requests, leftInQueue] = await Promise.all([
@@ -291,12 +395,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       marks.rotatedAt === undefined
         ? null
         : rotationFigures(requests, marks.rotatedAt, DEFAULT_CREDENTIAL.id, ROTATED.id);
+    const awsFaults: AwsFaultFigures = {
+      dynamodb: dynamodbProxy.counts(),
+      secretsManager: secretsProxy.counts(),
+      secretsOutage:
+        marks.outageFrom === undefined ? null : { from: marks.outageFrom, to: marks.outageTo ?? Date.now() },
+    };
     const invariants = invariantsOf({
       audit: result,
       killsHoldingLeases: kills.filter((k) => k.leasesHeld > 0).length,
       killsAsked: options.kills,
       rotation,
       faultsHit,
+      dynamodbFaults: options.dynamodbFaultShare > 0 ? awsFaults.dynamodb : null,
+      secretsRefusedInOutage:
+        options.secretsOutageSeconds > 0 ? awsFaults.secretsManager.refusedInOutage : null,
     });
     const ok = invariants.every((i) => i.ok) && pool.unexpectedExits.length === 0;
     if (!ok) keepLogs = true;
@@ -312,6 +425,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       drained: drainedAt !== undefined,
       faultsHit,
       requests: requests.length,
+      awsFaults,
       rotation,
       kills,
       workers: pool.summary(),

@@ -1,6 +1,10 @@
-// What a chaos run sends: payouts over several currencies, some sent twice (next to each other, so two
-// workers can hold them at once, or later, after the first was paid), a few invalid ones and a few
+// What a chaos run sends: payouts to several destination currencies, some sent twice (next to each other,
+// so two workers can hold them at once, or later, after the first was paid), a few invalid ones and a few
 // references reused with different content. Fixed by the seed.
+//
+// Every valid amount has at most 2 decimals (EUR's minor unit): the worker refuses more at the door. Some
+// BTC destinations are bech32 addresses written in UPPER case, which BIP 173 allows: the worker sends them
+// lower-cased, and a normalising Coindirect (`--normalize`) stores them lower-cased too.
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same workload. */
 export function seededRandom(seed: number): () => number {
@@ -19,6 +23,9 @@ const DESTINATIONS: ReadonlyArray<Record<string, string>> = [
   { currency: 'ETH', address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' },
   { currency: 'ETH', address: '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359' },
   { currency: 'BTC', address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq' },
+  // The same kind of address in upper case (P2WPKH), and an upper-case taproot one (P2TR, bech32m).
+  { currency: 'BTC', address: 'BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ' },
+  { currency: 'BTC', address: 'BC1P0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQZK5JJ0' },
   { currency: 'BTC', address: '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa' },
   { currency: 'LTC', address: 'LTdsVS8VDw6syvfQADdhf2PHAm3rMGJvPX' },
   { currency: 'USDT', address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', protocol: 'TRC20' },
@@ -26,7 +33,7 @@ const DESTINATIONS: ReadonlyArray<Record<string, string>> = [
   { currency: 'XRP', address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', tag: '12345' },
 ];
 
-/** The amount cap the chaos worker runs with; invalid messages exceed it. */
+/** The amount cap the chaos worker runs with; half the invalid messages exceed it. */
 export const CHAOS_MAX_AMOUNTS = { EUR: '5000' } as const;
 
 export type MessageKind =
@@ -38,7 +45,7 @@ export type MessageKind =
   | 'duplicate-late'
   /** Same reference, different amount: at most one of the two is paid, the other is a CONFLICT. */
   | 'conflict'
-  /** Over the amount cap: must be REJECTED and never paid. */
+  /** Over the amount cap, or more decimals than EUR has (`10.125`): must be REJECTED and never paid. */
   | 'invalid';
 
 export interface PlannedMessage {
@@ -88,7 +95,9 @@ export function planWorkload(options: WorkloadOptions): Workload {
     const roll = random();
     if (roll < (options.invalidShare ?? 0.02)) {
       unpayable.add(reference);
-      messages.push({ kind: 'invalid', reference, body: message('9999.00'), early: true });
+      // Over the cap, or a third decimal (never 0, so it is a real third decimal): both refused at the door.
+      const amount = random() < 0.5 ? '9999.00' : `${cents(1, 999)}${1 + Math.floor(random() * 9)}`;
+      messages.push({ kind: 'invalid', reference, body: message(amount), early: true });
       continue;
     }
     payable.add(reference);

@@ -25,9 +25,18 @@ export interface SimulatorProcess {
   stop(): Promise<void>;
 }
 
+/** The vendor modes of `SimulatorOptions` as flags of main.ts; the admin client changes them later. */
 export interface SimulatorProcessOptions {
-  /** Turn Coindirect's reference uniqueness off (`--allow-duplicate-references`). */
+  /** Turn Coindirect's reference uniqueness off (`--no-uniqueness`). */
   readonly allowDuplicateReferences?: boolean;
+  /** Refuse a duplicate reference with this code (`--duplicate-code`). */
+  readonly duplicateReferenceCode?: string;
+  /** Keep new payouts out of the reference search this long (`--search-lag-ms`). */
+  readonly searchLagMs?: number;
+  /** Store bech32 addresses lower-cased and fiat amounts rounded (`--normalize`). */
+  readonly normalize?: boolean;
+  /** Delay every /api/ request (`--latency-ms`). */
+  readonly latencyMs?: number;
   /** Wait this long for the process to print its URL. Default 30 s. */
   readonly readyTimeoutMs?: number;
 }
@@ -42,7 +51,13 @@ export async function startSimulatorProcess(
     'test/support/simulator/main.ts',
     '--port',
     '0',
-    ...(options.allowDuplicateReferences ? ['--allow-duplicate-references'] : []),
+    ...(options.allowDuplicateReferences ? ['--no-uniqueness'] : []),
+    ...(options.duplicateReferenceCode === undefined
+      ? []
+      : ['--duplicate-code', options.duplicateReferenceCode]),
+    ...(options.searchLagMs === undefined ? [] : ['--search-lag-ms', String(options.searchLagMs)]),
+    ...(options.normalize ? ['--normalize'] : []),
+    ...(options.latencyMs === undefined ? [] : ['--latency-ms', String(options.latencyMs)]),
   ];
   // Under a small watchdog that ends the simulator when this process goes away, however it goes (a test
   // runner's timeout included): it kills the simulator when its stdin, a pipe from here, closes.

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { ConfigError, envProblems } from '#shared/config/config-error.ts';
 import { wholeNumberVar } from '#shared/config/env-vars.ts';
 
 /** Thrown at cold start when the environment is wrong; the message lists every bad variable. */
-export class StatusConfigError extends Error {
-  override readonly name = 'StatusConfigError';
+export class StatusConfigError extends ConfigError {
+  override readonly name: string = 'StatusConfigError';
 }
 
 const envSchema = z.object({
@@ -47,15 +48,7 @@ export interface StatusConfig {
 /** Reads the configuration from environment variables; throws naming every bad variable. */
 export function loadStatusConfig(env: Readonly<Record<string, string | undefined>>): StatusConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '(env)');
-      return `${name}: ${env[name] === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message}`;
-    });
-    throw new StatusConfigError(
-      `payout-status configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-  }
+  if (!parsed.success) throw new StatusConfigError('payout-status', envProblems(parsed.error.issues, env));
   const e = parsed.data;
   return {
     coindirectBaseUrl: e.COINDIRECT_BASE_URL,

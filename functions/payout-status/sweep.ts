@@ -6,7 +6,7 @@ import type { LifecycleMetricsPort } from '#shared/lifecycle/metrics.ts';
 import { type SweepDeps, type SweepReport, sweepOpenPayouts } from '#shared/lifecycle/sweep.ts';
 import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
 import { loadStatusConfig } from './config.ts';
-import { createStatusDeps, type StatusOverrides } from './deps.ts';
+import { createStatusDeps } from './deps.ts';
 
 /** Time kept back at the end of an invocation so an item already started can finish (one read + writes). */
 const RESERVE_MS = 20_000;
@@ -40,26 +40,15 @@ export function createSweepHandler(deps: () => ReadySweepDeps) {
 const { logger, metrics, count } = lambdaPowertools('payout-sweep');
 const metricsPort: LifecycleMetricsPort = { count };
 
-function buildSweepDeps(
-  env: Readonly<Record<string, string | undefined>>,
-  overrides: StatusOverrides = {},
-): ReadySweepDeps {
+function buildSweepDeps(env: Readonly<Record<string, string | undefined>>): ReadySweepDeps {
   const config = loadStatusConfig(env);
   return {
-    ...createStatusDeps(config, logger, metricsPort, overrides),
+    ...createStatusDeps(config, logger, metricsPort),
     stuckAfterMs: config.stuckAfterMs,
     eventGraceMs: config.eventGraceMs,
   };
 }
 const deps = new ContainerDeps(logger, () => buildSweepDeps(process.env));
-
-/** Test seam: build the sweep's dependencies with some collaborators replaced. */
-export function configureSweep(
-  env: Readonly<Record<string, string | undefined>>,
-  overrides: StatusOverrides = {},
-): void {
-  deps.set(buildSweepDeps(env, overrides));
-}
 
 /** The stuck-payout sweep's Lambda entry point, run on a schedule (hourly by default). */
 export const handler = middy(createSweepHandler(() => deps.get()))

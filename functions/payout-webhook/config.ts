@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { ConfigError, envProblems } from '#shared/config/config-error.ts';
 import { wholeNumberVar } from '#shared/config/env-vars.ts';
 import { signedUrlPart } from '#shared/webhooks/signature.ts';
 
 /** Thrown at cold start when the environment is wrong; the message lists every bad variable. */
-export class WebhookConfigError extends Error {
-  override readonly name = 'WebhookConfigError';
+export class WebhookConfigError extends ConfigError {
+  override readonly name: string = 'WebhookConfigError';
 }
 
 const envSchema = z.object({
@@ -34,15 +35,7 @@ export interface WebhookConfig {
 /** Reads the receiver's configuration from environment variables; throws naming every bad variable. */
 export function loadWebhookConfig(env: Readonly<Record<string, string | undefined>>): WebhookConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '(env)');
-      return `${name}: ${env[name] === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message}`;
-    });
-    throw new WebhookConfigError(
-      `payout-webhook configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-  }
+  if (!parsed.success) throw new WebhookConfigError('payout-webhook', envProblems(parsed.error.issues, env));
   const e = parsed.data;
   return {
     secretId: e.WEBHOOK_SECRET_ID,

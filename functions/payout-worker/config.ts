@@ -1,44 +1,18 @@
 import * as z from 'zod/mini';
-import { wholeNumberVar } from '#shared/config/env-vars.ts';
+import { ConfigError, envProblems } from '#shared/config/config-error.ts';
+import { workerEnvSchema } from '#shared/config/worker-settings.ts';
+import { minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
+import { DECIMAL_PATTERN, PRICE_CURRENCY_PATTERN } from '#shared/payout/patterns.ts';
 
 /** Thrown at cold start when the environment is wrong; the message lists every bad variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
-const decimalString = z
-  .string()
-  .check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,8})?$/, 'must be a decimal string like "5000"'));
+const decimalString = z.string().check(z.regex(DECIMAL_PATTERN, 'must be a decimal string like "5000"'));
 
-const envSchema = z.object({
-  COINDIRECT_BASE_URL: z.url({
-    protocol: /^https?$/,
-    error: 'must be an http(s) URL such as https://api.sandbox.coindirect.com',
-  }),
-  COINDIRECT_MERCHANT_ID: z
-    .string()
-    .check(z.minLength(6, 'must be the 6–50 character merchant ID'), z.maxLength(50)),
-  HAWK_SECRET_ID: z.string().check(z.minLength(1, 'must name the Secrets Manager secret (name or ARN)')),
-  LEDGER_TABLE_NAME: z.string().check(z.minLength(3, 'must name the DynamoDB ledger table')),
-  DLQ_URL: z.url({ error: 'must be the dead-letter queue URL' }),
-  ALLOWED_MERCHANT_IDS: z._default(z.string(), ''),
-  PAYOUT_MAX_AMOUNTS: z._default(z.string(), '{"EUR":"1000","USD":"1000","GBP":"1000"}'),
-  ADDRESS_NETWORK: z._default(z.enum(['mainnet', 'testnet'], 'must be "mainnet" or "testnet"'), 'mainnet'),
-  MAX_BODY_BYTES: wholeNumberVar(16_384, 1_024, 262_144),
-  RECORD_CONCURRENCY: wholeNumberVar(10, 1, 50),
-  SECRET_CACHE_TTL_SECONDS: wholeNumberVar(300, 0, 3_600),
-  HTTP_CONNECT_TIMEOUT_MS: wholeNumberVar(3_000, 100, 30_000),
-  HTTP_TIMEOUT_MS: wholeNumberVar(15_000, 500, 120_000),
-  LEASE_SECONDS: wholeNumberVar(120, 10, 43_200),
-  MAX_BACKOFF_SECONDS: wholeNumberVar(21_600, 60, 43_200),
-  COINDIRECT_SIGN_QUERY: z._default(z.enum(['true', 'false'], 'must be "true" or "false"'), 'true'),
-  METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'CoindirectPayouts'),
-  EVENT_BUS_NAME: z.optional(
-    z.string().check(z.minLength(1, 'must name the lifecycle event bus, or be unset')),
-  ),
-});
-
-/** The worker's settings, parsed once per container. */
+/**
+ * The worker's settings, parsed once per container. Names, defaults, ranges and meanings of the variables
+ * behind them: `WORKER_SETTINGS` (shared/config/worker-settings.ts).
+ */
 export interface WorkerConfig {
   readonly coindirectBaseUrl: string;
   readonly merchantId: string;
@@ -55,6 +29,8 @@ export interface WorkerConfig {
   readonly httpTimeoutMs: number;
   readonly leaseMs: number;
   readonly maxBackoffSeconds: number;
+  /** A maybe-sent reference is POSTed again only after a lookup made this long after the last attempt. */
+  readonly resendSettleMs: number;
   readonly signQuery: boolean;
   readonly metricsNamespace: string;
   /** The lifecycle event bus (name or ARN); unset: no lifecycle events. */
@@ -66,17 +42,9 @@ export interface WorkerConfig {
  * variable that is missing or wrong, with what was expected.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): WorkerConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = workerEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError('payout-worker', envProblems(parsed.error.issues, env));
   const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0] ?? '(env)');
-      problems.push(
-        `${name}: ${env[name] === undefined && issue.code === 'invalid_type' ? 'is required' : issue.message}`,
-      );
-    }
-    throw configError(problems);
-  }
   const e = parsed.data;
   const maxAmounts = parseMaxAmounts(e.PAYOUT_MAX_AMOUNTS, problems);
   const allowedMerchantIds = e.ALLOWED_MERCHANT_IDS.split(',')
@@ -87,7 +55,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
       `LEASE_SECONDS: must cover three Coindirect calls (3 × HTTP_TIMEOUT_MS = ${(3 * e.HTTP_TIMEOUT_MS) / 1000} s), got ${e.LEASE_SECONDS}`,
     );
   }
-  if (problems.length > 0) throw configError(problems);
+  if (problems.length > 0) throw new ConfigError('payout-worker', problems);
   return {
     coindirectBaseUrl: e.COINDIRECT_BASE_URL,
     merchantId: e.COINDIRECT_MERCHANT_ID,
@@ -104,6 +72,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
     leaseMs: e.LEASE_SECONDS * 1000,
     maxBackoffSeconds: e.MAX_BACKOFF_SECONDS,
+    resendSettleMs: e.RESEND_SETTLE_SECONDS * 1000,
     signQuery: e.COINDIRECT_SIGN_QUERY === 'true',
     metricsNamespace: e.METRICS_NAMESPACE,
     ...(e.EVENT_BUS_NAME === undefined ? {} : { eventBusName: e.EVENT_BUS_NAME }),
@@ -118,16 +87,17 @@ function parseMaxAmounts(raw: string, problems: string[]): Record<string, string
     problems.push('PAYOUT_MAX_AMOUNTS: must be JSON such as {"EUR":"5000","USD":"5000"}');
     return {};
   }
-  const parsed = z.record(z.string().check(z.regex(/^[A-Z0-9]{2,10}$/)), decimalString).safeParse(json);
+  const parsed = z.record(z.string().check(z.regex(PRICE_CURRENCY_PATTERN)), decimalString).safeParse(json);
   if (!parsed.success) {
     problems.push('PAYOUT_MAX_AMOUNTS: must map currency codes to decimal strings, e.g. {"EUR":"5000"}');
     return {};
   }
+  const unknown = Object.keys(parsed.data).filter((currency) => minorUnits(currency) === undefined);
+  if (unknown.length > 0) {
+    // Without its minor unit, every payout in the currency would be refused: say so at cold start instead.
+    problems.push(
+      `PAYOUT_MAX_AMOUNTS: ${unknown.join(', ')} has no known minor unit; supported: ${Object.keys(PRICE_CURRENCY_MINOR_UNITS).join(', ')}`,
+    );
+  }
   return { ...parsed.data };
-}
-
-function configError(problems: readonly string[]): ConfigError {
-  return new ConfigError(
-    `payout-worker configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-  );
 }

@@ -118,6 +118,7 @@ export async function checkCredentials(
       return fail('Coindirect throttled the check (HTTP 429): try again in a minute');
     case 'ambiguous':
     case 'unreachable':
+    case 'outOfTime':
       return fail(`no usable answer from Coindirect at ${deps.baseUrl}: ${outcome.detail}`);
   }
 }

@@ -11,6 +11,7 @@ import { LifecycleLedger } from '#shared/ledger/lifecycle-ledger.ts';
 import { EVENT_BRIDGE_CLIENT_CONFIG, EventPublisher } from '#shared/lifecycle/publisher.ts';
 import type { LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
 import type { BatchDeps } from '#shared/processing/process-batch.ts';
+import { AWS_CLIENT_CONFIG, recordReserveMs } from '#shared/processing/time-budget.ts';
 import { sqsDeadLetters, sqsVisibility } from '#shared/queue/sqs-ports.ts';
 import type { WorkerConfig } from './config.ts';
 
@@ -37,10 +38,10 @@ export function createWorkerDeps(
   overrides: WorkerOverrides = {},
 ): Omit<BatchDeps, 'remainingTimeMs'> {
   const clock = overrides.clock ?? Date.now;
-  const sqs = overrides.sqs ?? new SQSClient({});
-  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({});
+  const sqs = overrides.sqs ?? new SQSClient(AWS_CLIENT_CONFIG);
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient(AWS_CLIENT_CONFIG);
   const credentials = new SecretCredentials({
-    client: overrides.secretsManager ?? new SecretsManagerClient({}),
+    client: overrides.secretsManager ?? new SecretsManagerClient(AWS_CLIENT_CONFIG),
     secretId: config.hawkSecretId,
     ttlMs: config.secretCacheTtlMs,
     clock,
@@ -79,8 +80,10 @@ export function createWorkerDeps(
     deadLetters: sqsDeadLetters(sqs, config.dlqUrl, clock),
     visibility: sqsVisibility(sqs),
     concurrency: config.recordConcurrency,
-    // Keep enough time to finish a record already started: lookup + create + lookup, each bounded.
-    reserveMs: 3 * config.httpTimeoutMs,
+    reserveMs: recordReserveMs({ httpTimeoutMs: config.httpTimeoutMs }),
+    resendSettleMs: config.resendSettleMs,
+    httpTimeoutMs: config.httpTimeoutMs,
+    leaseMs: config.leaseMs,
     maxBackoffSeconds: config.maxBackoffSeconds,
     ...(overrides.random === undefined ? {} : { random: overrides.random }),
     clock,

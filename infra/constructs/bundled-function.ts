@@ -5,13 +5,14 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PAYOUT_METRICS_NAMESPACE } from '#shared/deployment/metrics.ts';
 import { LAMBDA_BUNDLE } from '../lambda-bundling.ts';
 
 const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
 
 /** The Lambda functions of the payout lifecycle; their EMF metrics use this namespace and `service`. */
 export const LIFECYCLE_SERVICES = {
-  namespace: 'CoindirectPayouts',
+  namespace: PAYOUT_METRICS_NAMESPACE,
   webhook: 'payout-webhook',
   status: 'payout-status',
   sweep: 'payout-sweep',
@@ -48,8 +49,9 @@ export interface BundledFunctionProps {
 }
 
 /**
- * One lifecycle Lambda: the entry bundled locally by esbuild with the worker's settings
- * (`infra/lambda-bundling.ts`), Node.js 24 on arm64, its own log group with the environment's retention.
+ * One Lambda of the project (the worker, and the lifecycle's receiver, status function and sweep): the entry
+ * bundled locally by esbuild (`infra/lambda-bundling.ts`), Node.js 24 on arm64, its own log group with the
+ * environment's retention, and `NODE_OPTIONS=--enable-source-maps` before its own environment.
  */
 export class BundledFunction extends Construct {
   readonly function: NodejsFunction;

@@ -15,7 +15,7 @@ export interface HawkSecretProps {
 /**
  * The Secrets Manager secret holding the Coindirect HAWK key, as JSON
  * `{"hawkAuthId": "...", "hawkAuthKey": "..."}`. A created secret starts empty: the key is made by hand
- * in Coindirect's UI, so the operator puts its value after the deploy (see the README, "Deploy").
+ * in Coindirect's UI, so the operator puts its value after the deploy (see docs/operations.md, "Deploy").
  */
 export class HawkSecret extends Construct {
   readonly secret: ISecret;

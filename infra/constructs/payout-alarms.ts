@@ -57,7 +57,7 @@ export class PayoutAlarms extends Construct {
           period: FIVE_MINUTES,
           statistic: 'Maximum',
         }),
-        'Payout messages are in the DLQ: read their reason, fix the cause, then redrive (README: Redrive).',
+        'Payout messages are in the DLQ: read their reason, fix the cause, then redrive (docs/operations.md, "redrive").',
       ),
       this.alarm(
         'OldestMessageAge',

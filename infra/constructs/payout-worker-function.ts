@@ -1,28 +1,27 @@
-import { fileURLToPath } from 'node:url';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { Grant } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import { type WorkerSettingValues, workerEnvironment } from '#shared/config/worker-settings.ts';
+import { PAYOUT_METRICS_NAMESPACE } from '#shared/deployment/metrics.ts';
+import { BundledFunction } from './bundled-function.ts';
 
 /** The worker's EMF metrics: this namespace, one dimension `service=<serviceName>`. */
-import { NODEJS_BUNDLING } from './bundled-function.ts';
+export const WORKER_METRICS = { namespace: PAYOUT_METRICS_NAMESPACE, serviceName: 'payout-worker' } as const;
 
-export const WORKER_METRICS = { namespace: 'CoindirectPayouts', serviceName: 'payout-worker' } as const;
-
-const WORKER_ENTRY = fileURLToPath(new URL('../../functions/payout-worker/handler.ts', import.meta.url));
-const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.url));
-
-/** How much longer than the function timeout a ledger lease lasts, so it outlives any invocation. */
-const LEASE_MARGIN_SECONDS = 30;
+/** Worker settings the construct takes from its own resources rather than from `settings`. */
+type ResourceSetting =
+  | 'HAWK_SECRET_ID'
+  | 'LEDGER_TABLE_NAME'
+  | 'DLQ_URL'
+  | 'EVENT_BUS_NAME'
+  | 'METRICS_NAMESPACE';
 
 export interface PayoutWorkerFunctionProps {
   readonly vpc: IVpc;
@@ -38,71 +37,48 @@ export interface PayoutWorkerFunctionProps {
   readonly hawkSecret: ISecret;
   /** `SecretId` of the HAWK secret: its ARN, or its name when imported by name. */
   readonly hawkSecretId: string;
-  readonly coindirectBaseUrl: string;
-  readonly merchantId: string;
-  readonly allowedMerchantIds: readonly string[];
-  /** Largest amount per payout, by price currency, as decimal strings. */
-  readonly payoutMaxAmounts: Readonly<Record<string, string>>;
-  readonly addressNetwork: 'mainnet' | 'testnet';
+  /**
+   * The worker settings this environment sets, by variable (shared/config/worker-settings.ts); the others
+   * keep the worker's defaults.
+   */
+  readonly settings: Omit<WorkerSettingValues, ResourceSetting>;
   readonly timeout: Duration;
   readonly memorySizeMb: number;
   readonly batchSize: number;
   readonly maxBatchingWindow: Duration;
   /** Most invocations the event source runs at once. */
   readonly maxConcurrency: number;
-  /** Records of a batch the worker processes at the same time. */
-  readonly recordConcurrency: number;
   readonly logRetention: RetentionDays;
   /** What happens to the log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
 /**
- * The payout worker Lambda: `functions/payout-worker/handler.ts` bundled locally by esbuild (no Docker)
- * as minified ESM with source maps, on the newest Node.js runtime, arm64, in private subnets. It is fed by
- * the payout queue and granted exactly what it uses: read its secret, consume its queue, send to its DLQ,
- * read and write its ledger table.
+ * The payout worker Lambda: `functions/payout-worker/handler.ts` as a {@link BundledFunction} (bundled
+ * locally by esbuild, Node.js 24 on arm64) in private subnets. It is fed by the payout queue and granted
+ * exactly what it uses: read its secret, consume its queue, send to its DLQ, read and write its ledger
+ * table, publish to its event bus.
  */
-export class PayoutWorkerFunction extends Construct {
-  readonly function: NodejsFunction;
-
+export class PayoutWorkerFunction extends BundledFunction {
   constructor(scope: Construct, id: string, props: PayoutWorkerFunctionProps) {
-    super(scope, id);
-
-    const logGroup = new LogGroup(this, 'LogGroup', {
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
-    });
-
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: WORKER_ENTRY,
-      handler: 'handler',
-      depsLockFilePath: LOCK_FILE,
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
+    super(scope, id, {
+      entry: 'functions/payout-worker/handler.ts',
       description: 'Turns payout messages from SQS into Coindirect payouts, at most once per reference',
       timeout: props.timeout,
-      memorySize: props.memorySizeMb,
-      logGroup,
-      vpc: props.vpc,
-      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [props.securityGroup],
-      bundling: NODEJS_BUNDLING,
+      memorySizeMb: props.memorySizeMb,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      network: { vpc: props.vpc, securityGroup: props.securityGroup },
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        COINDIRECT_BASE_URL: props.coindirectBaseUrl,
-        COINDIRECT_MERCHANT_ID: props.merchantId,
-        ALLOWED_MERCHANT_IDS: props.allowedMerchantIds.join(','),
-        PAYOUT_MAX_AMOUNTS: JSON.stringify(props.payoutMaxAmounts),
-        ADDRESS_NETWORK: props.addressNetwork,
-        HAWK_SECRET_ID: props.hawkSecretId,
-        LEDGER_TABLE_NAME: props.ledgerTable.tableName,
-        DLQ_URL: props.deadLetterQueue.queueUrl,
-        RECORD_CONCURRENCY: String(props.recordConcurrency),
-        LEASE_SECONDS: String(props.timeout.toSeconds() + LEASE_MARGIN_SECONDS),
+        ...workerEnvironment({
+          ...props.settings,
+          HAWK_SECRET_ID: props.hawkSecretId,
+          LEDGER_TABLE_NAME: props.ledgerTable.tableName,
+          DLQ_URL: props.deadLetterQueue.queueUrl,
+          METRICS_NAMESPACE: WORKER_METRICS.namespace,
+          ...(props.eventBus === undefined ? {} : { EVENT_BUS_NAME: props.eventBus.eventBusName }),
+        }),
         POWERTOOLS_SERVICE_NAME: WORKER_METRICS.serviceName,
-        METRICS_NAMESPACE: WORKER_METRICS.namespace,
-        ...(props.eventBus === undefined ? {} : { EVENT_BUS_NAME: props.eventBus.eventBusName }),
       },
     });
 
@@ -127,18 +103,5 @@ export class PayoutWorkerFunction extends Construct {
       resourceArns: [props.ledgerTable.tableArn],
     });
     props.eventBus?.grants.actions(this.function, ['events:PutEvents']);
-
-    Validations.of(this.function).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWS-maintained policy that only allows writing CloudWatch Logs.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason:
-          'AWS-maintained policy Lambda needs to manage its ENIs in the private subnets; the EC2 network ' +
-          'interface actions it allows have no resource-level scoping to narrow.',
-      },
-    );
   }
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { egressIpOutput, WORKER_STACK_OUTPUTS as OUTPUT } from '#shared/deployment/stacks.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { EgressVpc } from '../constructs/egress-vpc.ts';
 import { HawkSecret } from '../constructs/hawk-secret.ts';
@@ -81,17 +82,24 @@ export class WorkerStack extends Stack {
       eventBus: events.bus,
       hawkSecret: hawk.secret,
       hawkSecretId: hawk.secretId,
-      coindirectBaseUrl: config.coindirect.baseUrl,
-      merchantId: config.coindirect.merchantId,
-      allowedMerchantIds: config.coindirect.allowedMerchantIds,
-      payoutMaxAmounts: config.payoutMaxAmounts,
-      addressNetwork: config.coindirect.addressNetwork,
+      settings: {
+        COINDIRECT_BASE_URL: config.coindirect.baseUrl,
+        COINDIRECT_MERCHANT_ID: config.coindirect.merchantId,
+        ALLOWED_MERCHANT_IDS: config.coindirect.allowedMerchantIds,
+        PAYOUT_MAX_AMOUNTS: config.payoutMaxAmounts,
+        ADDRESS_NETWORK: config.coindirect.addressNetwork,
+        RECORD_CONCURRENCY: config.worker.recordConcurrency,
+        HTTP_TIMEOUT_MS: config.worker.httpTimeoutMs,
+        HTTP_CONNECT_TIMEOUT_MS: config.worker.httpConnectTimeoutMs,
+        LEASE_SECONDS: config.worker.leaseSeconds,
+        MAX_BACKOFF_SECONDS: config.worker.maxBackoffSeconds,
+        RESEND_SETTLE_SECONDS: config.worker.resendSettleSeconds,
+      },
       timeout,
       memorySizeMb: config.worker.memorySizeMb,
       batchSize: config.worker.batchSize,
       maxBatchingWindow,
       maxConcurrency: config.worker.maxConcurrency,
-      recordConcurrency: config.worker.recordConcurrency,
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
@@ -150,52 +158,52 @@ export class WorkerStack extends Stack {
     });
 
     egress.egressIps.forEach(({ allocationId, publicIp }, index) => {
-      new CfnOutput(this, `EgressIp${index + 1}`, {
+      new CfnOutput(this, egressIpOutput(index), {
         value: publicIp,
         description: `Egress IP ${index + 1} (${allocationId}). Whitelist it on the Coindirect API key, with "Allow withdrawals" on; the whitelist cannot be edited later.`,
       });
     });
-    new CfnOutput(this, 'PayoutQueueUrl', {
+    new CfnOutput(this, OUTPUT.payoutQueueUrl, {
       value: queues.queue.queueUrl,
       description: 'Producers send payout v1 messages here',
     });
-    new CfnOutput(this, 'PayoutQueueArn', { value: queues.queue.queueArn });
-    new CfnOutput(this, 'DeadLetterQueueUrl', {
+    new CfnOutput(this, OUTPUT.payoutQueueArn, { value: queues.queue.queueArn });
+    new CfnOutput(this, OUTPUT.deadLetterQueueUrl, {
       value: queues.deadLetterQueue.queueUrl,
       description: 'Failed payouts with their reason; redrive once the cause is fixed',
     });
-    new CfnOutput(this, 'HawkSecretArn', {
+    new CfnOutput(this, OUTPUT.hawkSecretArn, {
       value: hawk.secret.secretArn,
       description:
         'Put {"hawkAuthId": "...", "hawkAuthKey": "..."} here (an imported secret: ARN without suffix)',
     });
-    new CfnOutput(this, 'LedgerTableName', { value: ledger.table.tableName });
-    new CfnOutput(this, 'AlarmTopicArn', {
+    new CfnOutput(this, OUTPUT.ledgerTableName, { value: ledger.table.tableName });
+    new CfnOutput(this, OUTPUT.alarmTopicArn, {
       value: alarms.topic.topicArn,
       description: 'Confirm the email subscription sent to the alarm address',
     });
-    new CfnOutput(this, 'ProducerPolicyArn', {
+    new CfnOutput(this, OUTPUT.producerPolicyArn, {
       value: queues.producerPolicy.managedPolicyArn,
       description: "Attach to a producer's IAM role: it can send to the payout queue and nothing else",
     });
-    new CfnOutput(this, 'WorkerFunctionName', { value: worker.function.functionName });
-    new CfnOutput(this, 'WebhookUrl', {
+    new CfnOutput(this, OUTPUT.workerFunctionName, { value: worker.function.functionName });
+    new CfnOutput(this, OUTPUT.webhookUrl, {
       value: receiver.url.url,
       description:
         "Register exactly this URL as the webhook URL in Coindirect's merchant settings (Settings, Manage merchants), " +
         'or set webhook.registeredUrl to what you register instead: the signature covers its path and query.',
     });
-    new CfnOutput(this, 'WebhookSecretArn', {
+    new CfnOutput(this, OUTPUT.webhookSecretArn, {
       value: webhookSecret.secret.secretArn,
       description: 'Put the merchant "Secret Key" here (plain string, or {"webhookSecret": "..."})',
     });
-    new CfnOutput(this, 'EventBusName', {
+    new CfnOutput(this, OUTPUT.eventBusName, {
       value: events.bus.eventBusName,
       description:
         'Producers add a rule here for source coindirect.payouts (PayoutSubmitted, ..., PayoutCancelled)',
     });
-    new CfnOutput(this, 'EventBusArn', { value: events.bus.eventBusArn });
-    new CfnOutput(this, 'StatusDeadLetterQueueUrl', { value: statusQueues.deadLetterQueue.queueUrl });
+    new CfnOutput(this, OUTPUT.eventBusArn, { value: events.bus.eventBusArn });
+    new CfnOutput(this, OUTPUT.statusDeadLetterQueueUrl, { value: statusQueues.deadLetterQueue.queueUrl });
   }
 
   /**

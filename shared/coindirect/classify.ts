@@ -8,11 +8,20 @@ import {
   payoutSummarySchema,
 } from './responses.ts';
 
-/** What a create-payout call ended as; the classes of design.md § "How outcomes are classified". */
+/** What a create-payout call ended as; the classes of docs/producer-contract.md and docs/coindirect.md ("Error codes and how each is classified"). */
 export type CreateOutcome =
   | { readonly kind: 'created'; readonly payout: PayoutSummary }
   | { readonly kind: 'duplicateReference'; readonly code: string }
-  | { readonly kind: 'rejected'; readonly code: string; readonly message: string }
+  | {
+      readonly kind: 'rejected';
+      readonly code: string;
+      readonly message: string;
+      /**
+       * An errorList entry names the `reference` parameter: whatever the code, Coindirect may be saying
+       * that the reference is taken, so the refusal alone never proves the payout was not made.
+       */
+      readonly namesReference: boolean;
+    }
   | { readonly kind: 'insufficientFunds'; readonly code: string }
   | FailureOutcome;
 
@@ -24,7 +33,9 @@ export type FailureOutcome =
   /** The request may or may not have taken effect (5xx, timeout after send, reset, unreadable body). */
   | { readonly kind: 'ambiguous'; readonly detail: string }
   /** The request certainly never reached Coindirect (no connection could be opened). */
-  | { readonly kind: 'unreachable'; readonly detail: string };
+  | { readonly kind: 'unreachable'; readonly detail: string }
+  /** Not sent: too little of the invocation's time was left to make (or finish) the call. */
+  | { readonly kind: 'outOfTime'; readonly detail: string };
 
 export type LookupOutcome =
   | { readonly kind: 'found'; readonly payout: PayoutSummary }
@@ -122,7 +133,12 @@ export function classifyCreate(response: HttpResponse, now: number): CreateOutco
   if (response.status >= 400 && response.status < 500) {
     const [first] = entries;
     const message = entries.map((e) => [e.parameter, e.message].filter(Boolean).join(': ')).join('; ');
-    return { kind: 'rejected', code: first?.code ?? 'unknown', message };
+    return {
+      kind: 'rejected',
+      code: first?.code ?? 'unknown',
+      message,
+      namesReference: entries.some((e) => e.parameter === 'reference'),
+    };
   }
   return { kind: 'ambiguous', detail: `HTTP ${response.status}` };
 }

@@ -1,4 +1,5 @@
 import type { ValidPayout } from '#shared/payout/schema.ts';
+import { MIN_CALL_TIME_MS, SAFETY_MARGIN_MS } from '#shared/processing/time-budget.ts';
 import {
   type CreateOutcome,
   classifyCreate,
@@ -12,6 +13,16 @@ import type { HawkCredentials, SignerOptions } from './hawk-signer.ts';
 import { signRequest } from './hawk-signer.ts';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.ts';
 import { merchantListSchema, parseJson } from './responses.ts';
+
+/**
+ * The invocation's clock, for calls made inside a Lambda invocation: each call gets
+ * `min(HTTP_TIMEOUT_MS, time left − SAFETY_MARGIN_MS)`, and a call (or a further search page, or the retry
+ * after a 401) that would start with less than {@link MIN_CALL_TIME_MS} is not made at all (`outOfTime`).
+ */
+export interface CallBudget {
+  /** Milliseconds left before the invocation's deadline. */
+  readonly timeLeftMs: () => number;
+}
 
 /** Where the client gets its HAWK key; `refresh` bypasses any cache (after a 401 the key may be rotated). */
 export interface CredentialSource {
@@ -32,7 +43,8 @@ export const SEARCH_MAX_PAGES = 5;
 
 type Sent =
   | { readonly ok: true; readonly response: HttpResponse }
-  | { readonly ok: false; readonly error: TransportError };
+  | { readonly ok: false; readonly error: TransportError }
+  | { readonly ok: false; readonly outOfTime: string };
 
 /**
  * Coindirect's payout API: create, read by uuid, find by reference, list merchants. Every HTTP attempt is
@@ -48,17 +60,17 @@ export class CoindirectClient {
     this.#base = new URL(options.baseUrl);
   }
 
-  /** `POST /api/v1/pay/summary` with the payout's address; no accept step follows (coindirect-api.md §3.6). */
-  async createPayout(payout: ValidPayout): Promise<CreateOutcome> {
-    const sent = await this.#send('POST', '/api/v1/pay/summary', createPayoutBody(payout));
-    if (!sent.ok) return transportOutcome(sent.error);
+  /** `POST /api/v1/pay/summary` with the payout's address; no accept step follows (docs/coindirect.md, "Endpoints"). */
+  async createPayout(payout: ValidPayout, budget?: CallBudget): Promise<CreateOutcome> {
+    const sent = await this.#send('POST', '/api/v1/pay/summary', budget, createPayoutBody(payout));
+    if (!sent.ok) return notAnswered(sent);
     return classifyCreate(sent.response, this.#now());
   }
 
   /** `GET /api/v1/pay/{uuid}/summary`. */
-  async getPayout(uuid: string): Promise<LookupOutcome> {
-    const sent = await this.#send('GET', `/api/v1/pay/${encodeURIComponent(uuid)}/summary`);
-    if (!sent.ok) return transportOutcome(sent.error);
+  async getPayout(uuid: string, budget?: CallBudget): Promise<LookupOutcome> {
+    const sent = await this.#send('GET', `/api/v1/pay/${encodeURIComponent(uuid)}/summary`, budget);
+    if (!sent.ok) return notAnswered(sent);
     return classifyRead(sent.response, this.#now());
   }
 
@@ -66,9 +78,13 @@ export class CoindirectClient {
    * Searches the merchant's payouts for an exact reference match (`GET /api/v1/pay/summary?q=`). How `q`
    * matches is undocumented (it may match substrings of other references, addresses or hashes), so the
    * search pages on until a short page; past {@link SEARCH_MAX_PAGES} pages the answer is `ambiguous`,
-   * never a `notFound` that could lead to a second POST.
+   * never a `notFound` that could lead to a second POST. A search cut short by the budget is `outOfTime`.
    */
-  async findPayoutByReference(merchantId: string, reference: string): Promise<LookupOutcome> {
+  async findPayoutByReference(
+    merchantId: string,
+    reference: string,
+    budget?: CallBudget,
+  ): Promise<LookupOutcome> {
     for (let page = 0; page < SEARCH_MAX_PAGES; page++) {
       const query = new URLSearchParams({
         merchantId,
@@ -76,8 +92,8 @@ export class CoindirectClient {
         offset: String(page * SEARCH_PAGE_SIZE),
         max: String(SEARCH_PAGE_SIZE),
       });
-      const sent = await this.#send('GET', `/api/v1/pay/summary?${query.toString()}`);
-      if (!sent.ok) return transportOutcome(sent.error);
+      const sent = await this.#send('GET', `/api/v1/pay/summary?${query.toString()}`, budget);
+      if (!sent.ok) return notAnswered(sent);
       const outcome = classifySearch(sent.response, this.#now(), reference);
       if (outcome.kind !== 'notFound') return outcome;
       const items = parseJson(sent.response.body);
@@ -90,9 +106,9 @@ export class CoindirectClient {
   }
 
   /** `GET /api/v1/merchant`: a signed read with no side effects. The body holds webhook secrets: never log it. */
-  async listMerchantIds(): Promise<MerchantListOutcome> {
-    const sent = await this.#send('GET', '/api/v1/merchant');
-    if (!sent.ok) return transportOutcome(sent.error);
+  async listMerchantIds(budget?: CallBudget): Promise<MerchantListOutcome> {
+    const sent = await this.#send('GET', '/api/v1/merchant', budget);
+    if (!sent.ok) return notAnswered(sent);
     const { response } = sent;
     if (response.status === 200) {
       const list = merchantListSchema.safeParse(parseJson(response.body));
@@ -110,10 +126,31 @@ export class CoindirectClient {
     return (this.#options.clock ?? Date.now)();
   }
 
-  async #send(method: HttpRequest['method'], path: string, body?: string): Promise<Sent> {
+  /** Time this call may take under `budget`; undefined when unbounded, `outOfTime` when too little is left. */
+  #allowance(budget: CallBudget | undefined): number | undefined | 'outOfTime' {
+    if (budget === undefined) return undefined;
+    const left = budget.timeLeftMs() - SAFETY_MARGIN_MS;
+    return left < MIN_CALL_TIME_MS ? 'outOfTime' : left;
+  }
+
+  async #send(
+    method: HttpRequest['method'],
+    path: string,
+    budget: CallBudget | undefined,
+    body?: string,
+  ): Promise<Sent> {
     const url = new URL(path, this.#base);
+    if (this.#allowance(budget) === 'outOfTime') return { ok: false, outOfTime: 'before the call' };
     let credentials = await this.#options.credentials.get();
     for (let attempt = 1; ; attempt++) {
+      // Checked again after the secret read and before the retry that follows a 401.
+      const allowance = this.#allowance(budget);
+      if (allowance === 'outOfTime') {
+        return {
+          ok: false,
+          outOfTime: attempt === 1 ? 'after reading the key' : 'before the retry after a 401',
+        };
+      }
       const headers: Record<string, string> = {
         authorization: signRequest(url, method, credentials, this.#options),
         accept: 'application/json',
@@ -125,6 +162,7 @@ export class CoindirectClient {
           method,
           headers,
           ...(body === undefined ? {} : { body }),
+          ...(allowance === undefined ? {} : { timeoutMs: allowance }),
         });
         if (response.status !== 401 || attempt > 1) return { ok: true, response };
       } catch (error) {
@@ -136,8 +174,18 @@ export class CoindirectClient {
   }
 }
 
-/** No HTTP response: before the connection opened nothing was sent; after it, the request may have landed. */
-function transportOutcome(error: TransportError): { kind: 'unreachable' | 'ambiguous'; detail: string } {
+/**
+ * No HTTP response: out of time, nothing was sent; before the connection opened nothing was sent either;
+ * after it, the request may have landed.
+ */
+function notAnswered(sent: Exclude<Sent, { ok: true }>): {
+  kind: 'unreachable' | 'ambiguous' | 'outOfTime';
+  detail: string;
+} {
+  if ('outOfTime' in sent) {
+    return { kind: 'outOfTime', detail: `not sent: the invocation's deadline is near (${sent.outOfTime})` };
+  }
+  const { error } = sent;
   return error.phase === 'connect'
     ? { kind: 'unreachable', detail: `could not connect: ${error.code}` }
     : { kind: 'ambiguous', detail: `no response: ${error.code}` };

@@ -16,7 +16,7 @@ export interface SignerOptions {
   /**
    * Whether the query string is part of the signed resource. Default: true, as the `hawk` package, the
    * Coindirect Java SDK and third-party clients do; Coindirect's newer guide says otherwise (UNCONFIRMED,
-   * coindirect-api.md §2.3), so it is configurable.
+   * docs/coindirect.md, "HAWK request signing"), so it is configurable.
    */
   readonly signQuery?: boolean;
 }

@@ -8,6 +8,8 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** Time allowed for this exchange, when shorter than the transport's own total timeout. */
+  readonly timeoutMs?: number;
 }
 
 export interface HttpResponse {
@@ -36,8 +38,8 @@ export interface TransportOptions {
  * paid once per container, not per payout) and separate connect and total timeouts.
  */
 export function createHttpTransport(options: TransportOptions = {}): HttpTransport {
-  const connectTimeoutMs = options.connectTimeoutMs ?? 3_000;
-  const totalTimeoutMs = options.totalTimeoutMs ?? 15_000;
+  const defaultConnectTimeoutMs = options.connectTimeoutMs ?? 3_000;
+  const defaultTotalTimeoutMs = options.totalTimeoutMs ?? 15_000;
   const maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
@@ -47,6 +49,9 @@ export function createHttpTransport(options: TransportOptions = {}): HttpTranspo
   return (request) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const { url } = request;
+      // A caller short of time (the invocation's deadline is near) narrows both timeouts, never widens them.
+      const totalTimeoutMs = Math.max(1, Math.min(defaultTotalTimeoutMs, request.timeoutMs ?? Infinity));
+      const connectTimeoutMs = Math.min(defaultConnectTimeoutMs, totalTimeoutMs);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         reject(new TransportError(`unsupported protocol ${url.protocol}`, 'connect', 'EPROTO'));
         return;

@@ -1,9 +1,11 @@
+import { sameAddress } from '#shared/payout/addresses.ts';
 import { compareDecimal, decimalFromNumber } from '#shared/payout/decimal.ts';
 import type { ValidPayout } from '#shared/payout/schema.ts';
 import type { PayoutSummary } from './responses.ts';
 
 /**
- * Compares a payout Coindirect holds under a reference with the message that claims the same reference.
+ * Compares a payout Coindirect holds under a reference with the message that claims the same reference,
+ * in canonical forms on both sides: exact decimals, addresses by each chain's rules, tags as numbers.
  * Returns the differences an operator needs to see; empty means the same payout (an idempotent success).
  * A field Coindirect did not return counts as a difference: when in doubt, CONFLICT (an alarm and a
  * human look), never a silent success.
@@ -29,10 +31,7 @@ export function differencesFrom(payout: ValidPayout, summary: PayoutSummary): re
   expect('destination.currency', destination.currency, summary.paidCurrency?.currency?.toUpperCase());
 
   const [address, suffixTag] = splitTag(summary.address?.address ?? undefined);
-  const sameAddress = isHexAddress(destination.address)
-    ? address?.toLowerCase() === destination.address.toLowerCase()
-    : address === destination.address;
-  if (!sameAddress) {
+  if (address === undefined || !sameAddress(destination.currency, destination.address, address)) {
     differences.push(
       `destination.address: message has ${destination.address}, Coindirect has ${show(address)}`,
     );
@@ -40,7 +39,8 @@ export function differencesFrom(payout: ValidPayout, summary: PayoutSummary): re
   if (destination.tag !== undefined) {
     const rawTag = summary.address?.tag;
     const tag = rawTag === undefined || rawTag === null ? suffixTag : String(rawTag);
-    expect('destination.tag', destination.tag, tag);
+    // Tags are numbers: "007" at Coindirect is tag 7.
+    expect('destination.tag', destination.tag, tag === undefined ? undefined : canonicalTag(tag));
   }
   const protocol = summary.address?.protocol;
   // Coindirect reports an ETH payout's protocol as "ETH"; only a USDT network name can contradict ours.
@@ -54,8 +54,8 @@ function show(value: string | null | undefined): string {
   return value === undefined || value === null ? 'nothing' : JSON.stringify(value);
 }
 
-function isHexAddress(address: string): boolean {
-  return /^0x[0-9a-fA-F]{40}$/.test(address);
+function canonicalTag(tag: string): string {
+  return /^[0-9]+$/.test(tag) ? String(BigInt(tag)) : tag;
 }
 
 /** Coindirect's XRP form `r…?dt=123` back into address and tag. */

@@ -1,5 +1,5 @@
 /**
- * How far along a payout is, by Coindirect status (coindirect-api.md §3.5): PENDING → PROCESSING →
+ * How far along a payout is, by Coindirect status (docs/coindirect.md, "Endpoints"): PENDING → PROCESSING →
  * COMPLETE | CANCELLED. The ledger only ever moves a payout to a higher rank, so a late or duplicated
  * status never moves it back. COMPLETE and CANCELLED share the final rank: whichever is seen first stays.
  *

@@ -8,8 +8,27 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { statusRank } from '#shared/coindirect/statuses.ts';
 import type { ValidPayout } from '#shared/payout/schema.ts';
+import {
+  type AttributeValuePlaceholder,
+  allOf,
+  anyOf,
+  attributeName,
+  attributeValue,
+  type Clause,
+  type ClausePart,
+  clause,
+  expressionFields,
+  path,
+  update,
+} from './expression.ts';
 import { appendEventsClauses, type PendingEvent, serializeEvent } from './pending-events.ts';
-import { type LedgerRecord, payoutAttributes, recordFromItem } from './record.ts';
+import {
+  LEDGER_STATE,
+  type LedgerRecord,
+  type LedgerState,
+  payoutAttributes,
+  recordFromItem,
+} from './record.ts';
 
 export interface LedgerOptions {
   readonly client: DynamoDBClient;
@@ -21,8 +40,13 @@ export interface LedgerOptions {
 
 /** The answer to a claim. Only `claimed` lets the caller talk to Coindirect. */
 export type ClaimResult =
-  /** The caller holds the lease. `mustReconcile`: an earlier holder may have sent a POST; look it up first. */
-  | { readonly kind: 'claimed'; readonly mustReconcile: boolean }
+  /**
+   * The caller holds the lease. `mustReconcile`: an earlier attempt may have sent a POST (the item has
+   * `sendAttempted`, whatever its state); look the reference up first, and resend only after a lookup made
+   * `RESEND_SETTLE_SECONDS` after `lastSendAttemptAt` (epoch ms) finds nothing.
+   */
+  | { readonly kind: 'claimed'; readonly mustReconcile: false }
+  | { readonly kind: 'claimed'; readonly mustReconcile: true; readonly lastSendAttemptAt: number }
   /** The same payout is already SUBMITTED: a duplicate delivery, acknowledged without any API call. */
   | { readonly kind: 'alreadySubmitted'; readonly record: LedgerRecord }
   /** The reference belongs to different content, or is in CONFLICT already. */
@@ -33,22 +57,74 @@ export type ClaimResult =
 /** How a claimed reference ends. */
 export type Completion =
   | { readonly state: 'SUBMITTED'; readonly uuid: string; readonly coindirectStatus?: string }
-  | { readonly state: 'REJECTED' | 'CONFLICT'; readonly reasonCode: string; readonly reason: string };
+  | { readonly state: 'REJECTED'; readonly reasonCode: string; readonly reason: string }
+  | {
+      readonly state: 'CONFLICT';
+      readonly reasonCode: string;
+      readonly reason: string;
+      /**
+       * Coindirect's payout under the reference, when it holds one: the ledger keeps its uuid and status so
+       * that status sync and the sweep follow it to its final status like any SUBMITTED payout.
+       */
+      readonly uuid?: string;
+      readonly coindirectStatus?: string;
+    };
+
+/** A claim of `payout.reference` for the delivery `owner` (its owner token) carrying message `messageId`. */
+export interface ClaimRequest {
+  readonly payout: ValidPayout;
+  /** The payout's content digest (shared/payout/digest.ts). */
+  readonly digest: string;
+  readonly owner: string;
+  readonly messageId: string;
+}
+
+/** The reference and lease owner a fenced write is made for. */
+export interface LeaseHolder {
+  readonly reference: string;
+  readonly owner: string;
+}
+
+export interface MarkSendAttemptedRequest extends LeaseHolder {
+  /** How long the lease must stay valid from now on: the POST's timeout. */
+  readonly leaseValidForMs: number;
+}
+
+export interface CompleteRequest extends LeaseHolder {
+  readonly completion: Completion;
+  /** Lifecycle events recorded in the same conditional write, as markers to publish afterwards. */
+  readonly events?: readonly PendingEvent[];
+}
+
+export interface ReleaseRequest extends LeaseHolder {
+  readonly lastError: string;
+}
+
+/** A message rejected before any claim, recorded under the reference it names. */
+export interface RecordInvalidRequest {
+  readonly reference: string;
+  readonly messageId: string;
+  readonly reasonCode: string;
+  readonly reason: string;
+  /** Lifecycle events recorded with it; markers pending on a REJECTED item it replaces are kept. */
+  readonly events?: readonly PendingEvent[];
+}
 
 /**
  * The DynamoDB ledger: one item per reference. Every transition is a conditional write, and every write
  * made while holding a lease is fenced by the lease owner token, so a worker that lost its lease (it was
- * too slow and another delivery took over) can never overwrite the newer holder's result.
+ * too slow and another delivery took over) can never overwrite the newer holder's result. Expressions are
+ * built from the named clauses at the end of this file (shared/ledger/expression.ts).
  */
 export class Ledger {
-  readonly #o: LedgerOptions;
+  readonly #options: LedgerOptions;
 
   constructor(options: LedgerOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   #now(): number {
-    return (this.#o.clock ?? Date.now)();
+    return (this.#options.clock ?? Date.now)();
   }
 
   /**
@@ -56,73 +132,64 @@ export class Ledger {
    * so a corrected or redriven message may try again) or a CLAIMED one with the same content whose lease
    * has expired (its holder died or gave up).
    */
-  async claim(payout: ValidPayout, digest: string, owner: string, messageId: string): Promise<ClaimResult> {
+  async claim({ payout, digest, owner, messageId }: ClaimRequest): Promise<ClaimResult> {
     const now = this.#now();
-    const values: Record<string, AttributeValue> = {
-      ':claimed': { S: 'CLAIMED' },
-      ':rejected': { S: 'REJECTED' },
-      ':digest': { S: digest },
-      ':owner': { S: owner },
-      ':until': { N: String(now + this.#o.leaseMs) },
-      ':nowMs': { N: String(now) },
-      ':now': { S: new Date(now).toISOString() },
-      ':messageId': { S: messageId },
-      ':one': { N: '1' },
-      ':zero': { N: '0' },
-    };
-    const sets = ['#state = :claimed', 'digest = :digest', 'leaseOwner = :owner', 'leaseUntil = :until'];
-    sets.push('updatedAt = :now', 'createdAt = if_not_exists(createdAt, :now)', 'messageId = :messageId');
-    sets.push('attempts = if_not_exists(attempts, :zero) + :one');
-    for (const [name, value] of Object.entries(payoutAttributes(payout))) {
-      values[`:p_${name}`] = value;
-      sets.push(`${name} = :p_${name}`);
-    }
+    const claimable = anyOf(
+      ITEM_ABSENT,
+      stateIs(LEDGER_STATE.rejected),
+      allOf(stateIs(LEDGER_STATE.claimed), digestIs(digest), leaseLapsedAt(now)),
+    );
+    const claimed = update({
+      set: [
+        assign(STATE, STATE_VALUE[LEDGER_STATE.claimed]),
+        assign(path('digest'), digestValue(digest)),
+        assign(path('leaseOwner'), ownerValue(owner)),
+        assign(path('leaseUntil'), attributeValue(':until', { N: String(now + this.#options.leaseMs) })),
+        touchedAt(now),
+        clause`createdAt = if_not_exists(createdAt, ${isoValue(now)})`,
+        assign(path('messageId'), attributeValue(':messageId', { S: messageId })),
+        clause`attempts = if_not_exists(attempts, ${ZERO}) + ${ONE}`,
+        ...payoutAssignments(payout),
+      ],
+      remove: [path('reasonCode'), path('reason')],
+    });
     try {
-      const out = await this.#o.client.send(
+      const out = await this.#options.client.send(
         new UpdateItemCommand({
-          TableName: this.#o.tableName,
+          TableName: this.#options.tableName,
           Key: { reference: { S: payout.reference } },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE reasonCode, reason`,
-          ConditionExpression:
-            'attribute_not_exists(#ref) OR #state = :rejected OR ' +
-            '(#state = :claimed AND digest = :digest AND (attribute_not_exists(leaseUntil) OR leaseUntil < :nowMs))',
-          ExpressionAttributeNames: { '#state': 'state', '#ref': 'reference' },
-          ExpressionAttributeValues: values,
+          ...expressionFields({ condition: claimable, update: claimed }),
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const previous = recordFromItem(out.Attributes);
-      return { kind: 'claimed', mustReconcile: previous?.state === 'CLAIMED' && previous.sendAttempted };
+      return claimedOver(recordFromItem(out.Attributes));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing = recordFromItem(error.Item) ?? (await this.get(payout.reference));
-      return this.#whyNotClaimed(existing, digest, now);
+      return whyNotClaimed(existing, digest, owner, now);
     }
-  }
-
-  #whyNotClaimed(existing: LedgerRecord | undefined, digest: string, now: number): ClaimResult {
-    // The item changed between the failed write and the read: try again shortly.
-    if (existing === undefined) return { kind: 'busy', retryInMs: 1_000 };
-    if (existing.state === 'CONFLICT' || existing.digest !== digest) {
-      return existing.state === 'REJECTED'
-        ? { kind: 'busy', retryInMs: 1_000 }
-        : { kind: 'conflict', record: existing };
-    }
-    if (existing.state === 'SUBMITTED') return { kind: 'alreadySubmitted', record: existing };
-    if (existing.state === 'CLAIMED') {
-      return { kind: 'busy', retryInMs: Math.max(1_000, (existing.leaseUntil ?? now) - now) };
-    }
-    return { kind: 'busy', retryInMs: 1_000 };
   }
 
   /**
-   * Records, before the POST, that a create may reach Coindirect. Returns false if the lease was lost: the
-   * caller must then not send.
+   * Records, before the POST, that a create may reach Coindirect, and when (`lastSendAttemptAt`). Succeeds
+   * only while the caller's lease stays valid for at least `leaseValidForMs` more (the POST's timeout), so
+   * no other delivery can take the reference over while the POST is in flight. Returns false otherwise:
+   * the caller must then not send.
    */
-  async markSendAttempted(reference: string, owner: string): Promise<boolean> {
-    return this.#fenced(reference, owner, 'SET sendAttempted = :true, updatedAt = :now', {
-      ':true': { BOOL: true },
+  async markSendAttempted({ reference, owner, leaseValidForMs }: MarkSendAttemptedRequest): Promise<boolean> {
+    const now = this.#now();
+    return this.#fenced({
+      reference,
+      owner,
+      update: update({
+        set: [
+          assign(path('sendAttempted'), attributeValue(':true', { BOOL: true })),
+          assign(path('lastSendAttemptAt'), attributeValue(':sentAt', { N: String(now) })),
+          touchedAt(now),
+        ],
+      }),
+      alsoRequire: leaseValidUntil(now + leaseValidForMs),
     });
   }
 
@@ -132,52 +199,54 @@ export class Ledger {
    * A SUBMITTED item also gets its status rank and `openSince` (the sweep watches it until Coindirect says
    * it is final). `events` are recorded in the same conditional write, as markers to publish afterwards.
    */
-  async complete(
-    reference: string,
-    owner: string,
-    completion: Completion,
-    events: readonly PendingEvent[] = [],
-  ): Promise<boolean> {
-    const values: Record<string, AttributeValue> = { ':final': { S: completion.state } };
-    const sets = ['#state = :final', 'updatedAt = :now'];
-    if (completion.state === 'SUBMITTED') {
-      values[':uuid'] = { S: completion.uuid };
-      values[':openNow'] = { N: String(this.#now()) };
-      sets.push('#uuid = :uuid', 'openSince = :openNow');
-      if (completion.coindirectStatus !== undefined) {
-        values[':cdStatus'] = { S: completion.coindirectStatus };
-        sets.push('coindirectStatus = :cdStatus');
-        const rank = statusRank(completion.coindirectStatus);
-        if (rank !== undefined) {
-          values[':rank'] = { N: String(rank) };
-          sets.push('statusRank = :rank');
-        }
-      }
-    } else {
-      values[':code'] = { S: completion.reasonCode };
-      values[':reason'] = { S: completion.reason };
-      sets.push('reasonCode = :code', 'reason = :reason');
-      if (events.length > 0) {
-        values[':openNow'] = { N: String(this.#now()) };
-        sets.push('openSince = if_not_exists(openSince, :openNow)');
+  async complete({ reference, owner, completion, events = [] }: CompleteRequest): Promise<boolean> {
+    const now = this.#now();
+    const openNow = attributeValue(':openNow', { N: String(now) });
+    // `completedBy` lets a retried write whose first response was lost recognise its own result.
+    const set: (Clause | undefined)[] = [
+      assign(STATE, attributeValue(':final', { S: completion.state })),
+      touchedAt(now),
+      assign(path('completedBy'), ownerValue(owner)),
+    ];
+    // A payout Coindirect holds (SUBMITTED, or a CONFLICT found there) is followed to its final status.
+    const held = completion.state === LEDGER_STATE.rejected ? undefined : completion;
+    if (held?.uuid !== undefined) {
+      set.push(assign(UUID, attributeValue(':uuid', { S: held.uuid })), assign(path('openSince'), openNow));
+      if (held.coindirectStatus !== undefined) {
+        set.push(assign(path('coindirectStatus'), attributeValue(':cdStatus', { S: held.coindirectStatus })));
+        const rank = statusRank(held.coindirectStatus);
+        if (rank !== undefined)
+          set.push(assign(path('statusRank'), attributeValue(':rank', { N: String(rank) })));
       }
     }
-    const append = appendEventsClauses(events);
-    Object.assign(values, append.values);
-    sets.push(...append.sets);
-    return this.#fenced(reference, owner, `SET ${sets.join(', ')} REMOVE leaseOwner, leaseUntil`, values);
+    if (completion.state !== LEDGER_STATE.submitted) {
+      set.push(
+        assign(path('reasonCode'), attributeValue(':code', { S: completion.reasonCode })),
+        assign(path('reason'), attributeValue(':reason', { S: completion.reason })),
+      );
+      if (events.length > 0 && held?.uuid === undefined) {
+        set.push(clause`openSince = if_not_exists(openSince, ${openNow})`);
+      }
+    }
+    set.push(eventsAppended(events));
+    return this.#fenced({
+      reference,
+      owner,
+      update: update({ set, remove: LEASE }),
+      alreadyDone: (item) => item.state === completion.state && item.completedBy === owner,
+    });
   }
 
   /** Gives the lease back after a transient failure, so the next delivery need not wait for it to expire. */
-  async release(reference: string, owner: string, lastError: string): Promise<boolean> {
-    return this.#fenced(
+  async release({ reference, owner, lastError }: ReleaseRequest): Promise<boolean> {
+    return this.#fenced({
       reference,
       owner,
-      'SET lastError = :error, updatedAt = :now REMOVE leaseOwner, leaseUntil',
-      {
-        ':error': { S: lastError },
-      },
-    );
+      update: update({
+        set: [assign(path('lastError'), attributeValue(':error', { S: lastError })), touchedAt(this.#now())],
+        remove: LEASE,
+      }),
+    });
   }
 
   /**
@@ -185,17 +254,17 @@ export class Ledger {
    * unless the reference already stands for something else. Returns whether it was written. With `events`,
    * markers still pending on a REJECTED item it replaces are carried over, never dropped.
    */
-  async recordInvalid(
-    reference: string,
-    messageId: string,
-    reasonCode: string,
-    reason: string,
-    events: readonly PendingEvent[] = [],
-  ): Promise<boolean> {
+  async recordInvalid({
+    reference,
+    messageId,
+    reasonCode,
+    reason,
+    events = [],
+  }: RecordInvalidRequest): Promise<boolean> {
     const now = this.#now();
     const item: Record<string, AttributeValue> = {
       reference: { S: reference },
-      state: { S: 'REJECTED' },
+      state: { S: LEDGER_STATE.rejected },
       reasonCode: { S: reasonCode },
       reason: { S: reason },
       messageId: { S: messageId },
@@ -203,36 +272,28 @@ export class Ledger {
       createdAt: { S: new Date(now).toISOString() },
       updatedAt: { S: new Date(now).toISOString() },
     };
-    let condition = 'attribute_not_exists(#ref) OR #state = :rejected';
-    let version: number | undefined;
+    // An item that may have been sent keeps its history (`sendAttempted` is never cleared): the invalid
+    // message still goes to the DLQ with its reason, but the ledger item is left as it is.
+    const replaceable = allOf(stateIs(LEDGER_STATE.rejected), NEVER_SENT);
+    let condition = anyOf(ITEM_ABSENT, replaceable);
     if (events.length > 0) {
       const existing = await this.get(reference);
-      if (existing !== undefined && existing.state !== 'REJECTED') return false;
-      version = existing?.eventsVersion;
+      if (existing !== undefined && (existing.state !== LEDGER_STATE.rejected || existing.sendAttempted)) {
+        return false;
+      }
+      const version = existing?.eventsVersion;
       item.pendingEvents = { L: [...(existing?.pendingEvents ?? []), ...events].map(serializeEvent) };
       item.eventsVersion = { N: String((version ?? 0) + 1) };
       item.openSince = { N: String(existing?.openSince ?? now) };
       // Replace exactly what was read, so a marker added since cannot be overwritten.
-      if (existing === undefined) condition = 'attribute_not_exists(#ref)';
-      else if (version === undefined)
-        condition = '#state = :rejected AND attribute_not_exists(eventsVersion)';
-      else condition = '#state = :rejected AND eventsVersion = :version';
+      condition = existing === undefined ? ITEM_ABSENT : allOf(replaceable, eventsVersionIs(version));
     }
-    const values: Record<string, AttributeValue> = {
-      ...(condition.includes(':rejected') ? { ':rejected': { S: 'REJECTED' } } : {}),
-      ...(condition.includes(':version') ? { ':version': { N: String(version) } } : {}),
-    };
     try {
-      await this.#o.client.send(
+      await this.#options.client.send(
         new PutItemCommand({
-          TableName: this.#o.tableName,
+          TableName: this.#options.tableName,
           Item: item,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: {
-            ...(condition.includes('#state') ? { '#state': 'state' } : {}),
-            ...(condition.includes('#ref') ? { '#ref': 'reference' } : {}),
-          },
-          ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
+          ...expressionFields({ condition }),
         }),
       );
       return true;
@@ -244,19 +305,19 @@ export class Ledger {
 
   /** Notes on an existing reference that a message with different content tried to use it. */
   async noteConflict(reference: string, reason: string): Promise<void> {
+    const noted = update({
+      set: [
+        assign(path('lastConflictReason'), attributeValue(':reason', { S: reason })),
+        assign(path('lastConflictAt'), isoValue(this.#now())),
+      ],
+      add: [clause`conflictCount ${ONE}`],
+    });
     try {
-      await this.#o.client.send(
+      await this.#options.client.send(
         new UpdateItemCommand({
-          TableName: this.#o.tableName,
+          TableName: this.#options.tableName,
           Key: { reference: { S: reference } },
-          UpdateExpression: 'SET lastConflictReason = :reason, lastConflictAt = :now ADD conflictCount :one',
-          ConditionExpression: 'attribute_exists(#ref)',
-          ExpressionAttributeNames: { '#ref': 'reference' },
-          ExpressionAttributeValues: {
-            ':reason': { S: reason },
-            ':now': { S: new Date(this.#now()).toISOString() },
-            ':one': { N: '1' },
-          },
+          ...expressionFields({ condition: ITEM_EXISTS, update: noted }),
         }),
       );
     } catch (error) {
@@ -266,40 +327,173 @@ export class Ledger {
 
   /** The record for a reference, read consistently. */
   async get(reference: string): Promise<LedgerRecord | undefined> {
-    return readLedgerRecord(this.#o.client, this.#o.tableName, reference);
+    return readLedgerRecord(this.#options.client, this.#options.tableName, reference);
   }
 
-  async #fenced(
-    reference: string,
-    owner: string,
-    update: string,
-    values: Record<string, AttributeValue>,
-  ): Promise<boolean> {
+  async #fenced(write: FencedWrite): Promise<boolean> {
+    const { alreadyDone } = write;
     try {
-      await this.#o.client.send(
+      await this.#options.client.send(
         new UpdateItemCommand({
-          TableName: this.#o.tableName,
-          Key: { reference: { S: reference } },
-          UpdateExpression: update,
-          ConditionExpression: 'leaseOwner = :owner AND #state = :claimed',
-          ExpressionAttributeNames: {
-            '#state': 'state',
-            ...(update.includes('#uuid') ? { '#uuid': 'uuid' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ...values,
-            ':owner': { S: owner },
-            ':claimed': { S: 'CLAIMED' },
-            ':now': { S: new Date(this.#now()).toISOString() },
-          },
+          TableName: this.#options.tableName,
+          Key: { reference: { S: write.reference } },
+          ...expressionFields({
+            condition: allOf(heldBy(write.owner), write.alsoRequire),
+            update: write.update,
+          }),
+          ...(alreadyDone === undefined ? {} : { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (alreadyDone === undefined) return false;
+      const current = recordFromItem(error.Item);
+      return current !== undefined && alreadyDone(current);
     }
   }
+}
+
+/** A write made while holding the lease (see `heldBy`). */
+interface FencedWrite extends LeaseHolder {
+  readonly update: Clause;
+  /** A further condition the write needs (ANDed with the owner fence). */
+  readonly alsoRequire?: Clause;
+  /**
+   * Recognises the write's own result when its condition fails: the SDK retried a write whose first
+   * response was lost, and the first one had committed. Then the write counts as done.
+   */
+  readonly alreadyDone?: (current: LedgerRecord) => boolean;
+}
+
+/** Why a claim's condition failed, from the item as it is now (also the in-memory ledger's rule). */
+export function whyNotClaimed(
+  existing: LedgerRecord | undefined,
+  digest: string,
+  owner: string,
+  now: number,
+): ClaimResult {
+  // The item changed between the failed write and the read: try again shortly.
+  if (existing === undefined) return { kind: 'busy', retryInMs: 1_000 };
+  // Our own claim committed but its response was lost, and the SDK's retry found our lease: we hold it.
+  // What the item held before is gone, but `sendAttempted` survives every write, so nothing is missed.
+  if (existing.state === LEDGER_STATE.claimed && existing.leaseOwner === owner) return claimedOver(existing);
+  if (existing.state === LEDGER_STATE.conflict || existing.digest !== digest) {
+    return existing.state === LEDGER_STATE.rejected
+      ? { kind: 'busy', retryInMs: 1_000 }
+      : { kind: 'conflict', record: existing };
+  }
+  if (existing.state === LEDGER_STATE.submitted) return { kind: 'alreadySubmitted', record: existing };
+  if (existing.state === LEDGER_STATE.claimed) {
+    return { kind: 'busy', retryInMs: Math.max(1_000, (existing.leaseUntil ?? now) - now) };
+  }
+  return { kind: 'busy', retryInMs: 1_000 };
+}
+
+/** The claim's answer from the item as it was before the claim (or is, after our own committed claim). */
+export function claimedOver(previous: LedgerRecord | undefined): ClaimResult {
+  if (previous === undefined || !previous.sendAttempted) return { kind: 'claimed', mustReconcile: false };
+  return { kind: 'claimed', mustReconcile: true, lastSendAttemptAt: lastSendAttemptAt(previous) };
+}
+
+/** When the last maybe-sent POST was made; items written before the field existed fall back to `updatedAt`. */
+function lastSendAttemptAt(record: LedgerRecord): number {
+  if (record.lastSendAttemptAt !== undefined) return record.lastSendAttemptAt;
+  const updated = record.updatedAt === undefined ? Number.NaN : Date.parse(record.updatedAt);
+  return Number.isNaN(updated) ? 0 : updated;
+}
+
+// The named clauses the ledger's expressions are made of. Each carries the names and values it uses.
+
+/** `state` and `uuid` are DynamoDB reserved words; `#ref` keeps `reference` apart from the key value. */
+const STATE = attributeName('#state', 'state');
+const REFERENCE = attributeName('#ref', 'reference');
+const UUID = attributeName('#uuid', 'uuid');
+
+/** One placeholder per state, so that one expression can name several states. */
+const STATE_VALUE: Readonly<Record<LedgerState, AttributeValuePlaceholder>> = {
+  [LEDGER_STATE.claimed]: attributeValue(':claimed', { S: LEDGER_STATE.claimed }),
+  [LEDGER_STATE.submitted]: attributeValue(':submitted', { S: LEDGER_STATE.submitted }),
+  [LEDGER_STATE.rejected]: attributeValue(':rejected', { S: LEDGER_STATE.rejected }),
+  [LEDGER_STATE.conflict]: attributeValue(':conflict', { S: LEDGER_STATE.conflict }),
+};
+
+const ZERO = attributeValue(':zero', { N: '0' });
+const ONE = attributeValue(':one', { N: '1' });
+const ownerValue = (owner: string) => attributeValue(':owner', { S: owner });
+const digestValue = (digest: string) => attributeValue(':digest', { S: digest });
+const isoValue = (now: number) => attributeValue(':now', { S: new Date(now).toISOString() });
+
+/** A SET action: `target = source`. */
+function assign(target: ClausePart, source: ClausePart): Clause {
+  return clause`${target} = ${source}`;
+}
+
+/** No item under the reference yet. */
+const ITEM_ABSENT = clause`attribute_not_exists(${REFERENCE})`;
+/** An item exists under the reference. */
+const ITEM_EXISTS = clause`attribute_exists(${REFERENCE})`;
+
+function stateIs(state: LedgerState): Clause {
+  return clause`${STATE} = ${STATE_VALUE[state]}`;
+}
+
+/** The item was claimed for the same payout content. */
+function digestIs(digest: string): Clause {
+  return clause`digest = ${digestValue(digest)}`;
+}
+
+/** Nobody holds a live lease: never leased, given back, or run out before `now`. */
+function leaseLapsedAt(now: number): Clause {
+  return anyOf(
+    clause`attribute_not_exists(leaseUntil)`,
+    clause`leaseUntil < ${attributeValue(':nowMs', { N: String(now) })}`,
+  );
+}
+
+/** A write made while holding the lease: only the lease's owner, and only while the item is CLAIMED. */
+function heldBy(owner: string): Clause {
+  return allOf(clause`leaseOwner = ${ownerValue(owner)}`, stateIs(LEDGER_STATE.claimed));
+}
+
+/** The lease lasts at least until `until` (epoch ms). */
+function leaseValidUntil(until: number): Clause {
+  return clause`leaseUntil >= ${attributeValue(':holdUntil', { N: String(until) })}`;
+}
+
+/** An item no POST may have left for: it has never had `sendAttempted`. */
+const NEVER_SENT = anyOf(
+  clause`attribute_not_exists(sendAttempted)`,
+  clause`sendAttempted <> ${attributeValue(':sent', { BOOL: true })}`,
+);
+
+/** The marker list is at the version read (`undefined`: it never had one). */
+function eventsVersionIs(version: number | undefined): Clause {
+  return version === undefined
+    ? clause`attribute_not_exists(eventsVersion)`
+    : clause`eventsVersion = ${attributeValue(':version', { N: String(version) })}`;
+}
+
+/** SET action stamping the write's time. */
+function touchedAt(now: number): Clause {
+  return assign(path('updatedAt'), isoValue(now));
+}
+
+/** REMOVE actions giving the lease up. */
+const LEASE: readonly Clause[] = [path('leaseOwner'), path('leaseUntil')];
+
+/** SET actions writing the payout's content, so an operator can read what was asked. */
+function payoutAssignments(payout: ValidPayout): Clause[] {
+  return Object.entries(payoutAttributes(payout)).map(([name, value]) =>
+    assign(path(name), attributeValue(`:p_${name}`, value)),
+  );
+}
+
+/** SET actions appending lifecycle-event markers (shared/ledger/pending-events.ts); none without events. */
+function eventsAppended(events: readonly PendingEvent[]): Clause | undefined {
+  if (events.length === 0) return undefined;
+  const append = appendEventsClauses(events);
+  return { text: append.sets.join(', '), names: {}, values: append.values };
 }
 
 /** Reads one ledger item consistently (after a conditional write, an eventually consistent read may be stale). */

@@ -69,6 +69,7 @@ export class LifecycleLedger {
       ':rank': { N: String(advance.rank) },
       ':at': { S: new Date(now).toISOString() },
       ':submitted': { S: 'SUBMITTED' },
+      ':conflict': { S: 'CONFLICT' },
       ':uuid': { S: advance.uuid },
       ...append.values,
     };
@@ -84,7 +85,7 @@ export class LifecycleLedger {
           Key: { reference: { S: advance.reference } },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression:
-            '#state = :submitted AND #uuid = :uuid AND (attribute_not_exists(statusRank) OR statusRank < :rank)',
+            '(#state = :submitted OR #state = :conflict) AND #uuid = :uuid AND (attribute_not_exists(statusRank) OR statusRank < :rank)',
           ExpressionAttributeNames: { '#state': 'state', '#uuid': 'uuid' },
           ExpressionAttributeValues: values,
         }),
@@ -178,7 +179,11 @@ export class LifecycleLedger {
   }
 }
 
-/** A SUBMITTED payout Coindirect has not finished yet: the sweep keeps watching it. */
+/**
+ * A payout Coindirect holds and has not finished yet: SUBMITTED, or a CONFLICT that keeps Coindirect's
+ * uuid. The sweep keeps watching it.
+ */
 export function isWatched(record: LedgerRecord): boolean {
-  return record.state === 'SUBMITTED' && (record.statusRank ?? 0) < FINAL_RANK;
+  const held = record.state === 'SUBMITTED' || (record.state === 'CONFLICT' && record.uuid !== undefined);
+  return held && (record.statusRank ?? 0) < FINAL_RANK;
 }

@@ -3,7 +3,13 @@ import type { ValidPayout } from '#shared/payout/schema.ts';
 import { type PendingEvent, parsePendingEvents } from './pending-events.ts';
 
 /** Where a reference stands. CLAIMED is the only state a worker holds a lease in. */
-export type LedgerState = 'CLAIMED' | 'SUBMITTED' | 'REJECTED' | 'CONFLICT';
+export const LEDGER_STATE = {
+  claimed: 'CLAIMED',
+  submitted: 'SUBMITTED',
+  rejected: 'REJECTED',
+  conflict: 'CONFLICT',
+} as const;
+export type LedgerState = (typeof LEDGER_STATE)[keyof typeof LEDGER_STATE];
 
 /** One ledger item, keyed by the payout reference. */
 export interface LedgerRecord {
@@ -14,6 +20,10 @@ export interface LedgerRecord {
   readonly leaseUntil?: number;
   /** A POST may have reached Coindirect: whoever takes the reference over must look it up first. */
   readonly sendAttempted: boolean;
+  /** Epoch ms of the last POST that may have reached Coindirect; set with `sendAttempted`. */
+  readonly lastSendAttemptAt?: number;
+  /** The lease owner whose write made the item final (lets a retried final write recognise itself). */
+  readonly completedBy?: string;
   readonly attempts: number;
   readonly uuid?: string;
   /** Coindirect's status as last seen (at create, then from webhooks and the sweep). */
@@ -46,7 +56,7 @@ export interface LedgerRecord {
 
 type Item = Record<string, AttributeValue>;
 
-const STATES: readonly LedgerState[] = ['CLAIMED', 'SUBMITTED', 'REJECTED', 'CONFLICT'];
+const STATES: readonly LedgerState[] = Object.values(LEDGER_STATE);
 
 function str(item: Item, name: string): string | undefined {
   const value = item[name];
@@ -84,6 +94,8 @@ export function recordFromItem(item: Item | undefined): LedgerRecord | undefined
     ...optional('digest', str(item, 'digest')),
     ...optional('leaseOwner', str(item, 'leaseOwner')),
     ...optional('leaseUntil', num(item, 'leaseUntil')),
+    ...optional('lastSendAttemptAt', num(item, 'lastSendAttemptAt')),
+    ...optional('completedBy', str(item, 'completedBy')),
     ...optional('uuid', str(item, 'uuid')),
     ...optional('coindirectStatus', str(item, 'coindirectStatus')),
     ...optional('statusRank', num(item, 'statusRank')),

@@ -20,7 +20,7 @@ export type DetailType = (typeof DETAIL_TYPE)[keyof typeof DETAIL_TYPE];
 export type LifecycleStatus = 'SUBMITTED' | 'REJECTED' | 'CONFLICT' | 'COMPLETE' | 'CANCELLED';
 
 /**
- * The `detail` of a lifecycle event, schema version 1 (documented in functions/payout-webhook/README.md).
+ * The `detail` of a lifecycle event, schema version 1 (documented in docs/producer-contract.md).
  * Fields are added, never renamed or retyped, within a version.
  */
 export interface PayoutEventDetail {

@@ -19,6 +19,8 @@ export const LIFECYCLE_METRIC = {
   stuckPayouts: 'StuckPayouts',
   /** Event markers older than the grace period the sweep could not publish either. */
   unpublishedEvents: 'UnpublishedLifecycleEvents',
+  /** Open items the sweep failed on (logged); the sweep went on with the others. */
+  sweepItemFailed: 'SweepItemFailed',
 } as const;
 export type LifecycleMetricName = (typeof LIFECYCLE_METRIC)[keyof typeof LIFECYCLE_METRIC];
 

@@ -61,7 +61,9 @@ export async function applySummary(
   // The webhook can overtake the worker's own write of the create's answer: try again shortly.
   if (record.state === 'CLAIMED')
     return { kind: 'retry', uuid, reason: 'the payout is still being submitted' };
-  if (record.state !== 'SUBMITTED') return notOurs(`the ledger holds the reference as ${record.state}`);
+  // A CONFLICT that Coindirect holds (with its uuid) is money in flight too: it is followed like SUBMITTED.
+  const followed = record.state === 'SUBMITTED' || (record.state === 'CONFLICT' && record.uuid !== undefined);
+  if (!followed) return notOurs(`the ledger holds the reference as ${record.state}`);
   if (record.uuid !== uuid) {
     deps.logger.error('Coindirect reports a payout under a reference the ledger paid with another uuid', {
       reference,

@@ -34,6 +34,8 @@ export interface SweepReport {
   readonly stuck: readonly StuckPayout[];
   /** Open items not looked at because the invocation ran out of time (the next sweep takes them). */
   readonly skipped: number;
+  /** Open items whose handling failed (logged, counted); the next sweep tries them again. */
+  readonly failed: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function sweepOpenPayouts(deps: SweepDeps): Promise<SweepReport> {
   let unpublished = 0;
   let advanced = 0;
   let skipped = 0;
+  let failed = 0;
   const stuck: StuckPayout[] = [];
 
   for await (const record of deps.ledger.openRecords()) {
@@ -58,30 +61,64 @@ export async function sweepOpenPayouts(deps: SweepDeps): Promise<SweepReport> {
       continue;
     }
     examined++;
-    const due = (record.pendingEvents ?? []).filter((event) => olderThan(event, now - deps.eventGraceMs));
-    if (due.length > 0) {
-      const report = await deps.events.publish(record.reference, due);
-      republished += report.published.length;
-      unpublished += report.failed.length;
-    }
-    if (isWatched(record)) {
-      const ageMs = now - (record.openSince ?? now);
-      if (ageMs < deps.stuckAfterMs) continue;
-      const outcome = await recheck(record, deps);
-      if (outcome.advanced) advanced++;
-      if (!outcome.final) stuck.push(stuckEntry(record, outcome.status));
-    } else if (due.length === 0 && (record.pendingEvents ?? []).length === 0) {
-      // Nothing left to do for it: take it out of the index.
-      await deps.ledger.clearPendingEvents(record.reference, []);
+    try {
+      const item = await sweepOne(record, now, deps);
+      republished += item.republished;
+      unpublished += item.unpublished;
+      if (item.advanced) advanced++;
+      if (item.stuck !== undefined) stuck.push(item.stuck);
+    } catch (error) {
+      // One bad item (a throttle, an unreadable record) must not stop the sweep of all the others.
+      failed++;
+      deps.logger.error('sweep could not handle an open item; going on with the others', {
+        reference: record.reference,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+      });
     }
   }
 
+  if (failed > 0) deps.metrics.count(LIFECYCLE_METRIC.sweepItemFailed, failed);
   deps.metrics.count(LIFECYCLE_METRIC.stuckPayouts, stuck.length);
   deps.metrics.count(LIFECYCLE_METRIC.unpublishedEvents, unpublished);
   for (const payout of stuck) {
     deps.logger.warn('payout not final after the configured age', { ...payout });
   }
-  return { examined, republished, unpublished, advanced, stuck, skipped };
+  return { examined, republished, unpublished, advanced, stuck, skipped, failed };
+}
+
+interface ItemResult {
+  readonly republished: number;
+  readonly unpublished: number;
+  readonly advanced: boolean;
+  readonly stuck?: StuckPayout;
+}
+
+/** Publishes what is due for one open item, and re-reads it at Coindirect when it is watched and old. */
+async function sweepOne(record: LedgerRecord, now: number, deps: SweepDeps): Promise<ItemResult> {
+  let republished = 0;
+  let unpublished = 0;
+  const due = (record.pendingEvents ?? []).filter((event) => olderThan(event, now - deps.eventGraceMs));
+  if (due.length > 0) {
+    const report = await deps.events.publish(record.reference, due);
+    republished = report.published.length;
+    unpublished = report.failed.length;
+  }
+  if (isWatched(record)) {
+    const ageMs = now - (record.openSince ?? now);
+    if (ageMs < deps.stuckAfterMs) return { republished, unpublished, advanced: false };
+    const outcome = await recheck(record, deps);
+    return {
+      republished,
+      unpublished,
+      advanced: outcome.advanced,
+      ...(outcome.final ? {} : { stuck: stuckEntry(record, outcome.status) }),
+    };
+  }
+  if (due.length === 0 && (record.pendingEvents ?? []).length === 0) {
+    // Nothing left to do for it: take it out of the index.
+    await deps.ledger.clearPendingEvents(record.reference, []);
+  }
+  return { republished, unpublished, advanced: false };
 }
 
 async function recheck(

@@ -2,10 +2,6 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { type BytesCoder, base58, base58xrp, bech32, bech32m } from '@scure/base';
 
-/** Destination currencies the worker can pay out to; each has a checksum check below. */
-export const SUPPORTED_DESTINATION_CURRENCIES = ['BTC', 'ETH', 'LTC', 'USDT', 'XRP'] as const;
-export type DestinationCurrency = (typeof SUPPORTED_DESTINATION_CURRENCIES)[number];
-
 /** Token networks a USDT payout can travel on. The wrong one loses the funds. */
 export const USDT_PROTOCOLS = ['ERC20', 'TRC20'] as const;
 export type UsdtProtocol = (typeof USDT_PROTOCOLS)[number];
@@ -21,7 +17,49 @@ export interface DestinationAddressInput {
   readonly network: AddressNetwork;
 }
 
-/** True for the destination currencies listed in {@link SUPPORTED_DESTINATION_CURRENCIES}. */
+/**
+ * Fields a destination may have besides `currency` and `address`. Each has its schema in
+ * shared/payout/schema.ts (`DESTINATION_FIELDS`); which currency takes it is in {@link DESTINATION_CURRENCIES}.
+ */
+export type DestinationField = 'protocol' | 'tag';
+
+/** What the worker knows about one destination currency. */
+export interface DestinationRule {
+  /** The fields it requires besides `currency` and `address`; a destination of another currency refuses them. */
+  readonly fields: readonly DestinationField[];
+  /**
+   * Checks the address's format and checksum for the network (it is neither empty nor has whitespace).
+   * Returns a reason a producer can act on, or `undefined` when the address is valid.
+   */
+  readonly check: (input: DestinationAddressInput) => string | undefined;
+}
+
+/**
+ * The destination currencies the worker can pay out to, in the order messages list them: the extra fields
+ * each takes and its address check, checksum included. The schema's `destination` union is built from it
+ * (shared/payout/schema.ts).
+ */
+export const DESTINATION_CURRENCIES = {
+  BTC: { fields: [], check: ({ address, network }) => checkUtxoAddress(address, network, BITCOIN) },
+  ETH: { fields: [], check: ({ address }) => checkEthereumAddress(address) },
+  LTC: { fields: [], check: ({ address, network }) => checkUtxoAddress(address, network, LITECOIN) },
+  USDT: { fields: ['protocol'], check: ({ address, protocol }) => checkUsdtAddress(address, protocol) },
+  XRP: { fields: ['tag'], check: ({ address }) => checkXrpAddress(address) },
+} as const satisfies Readonly<Record<string, DestinationRule>>;
+
+export type DestinationCurrency = keyof typeof DESTINATION_CURRENCIES;
+
+/** The keys of {@link DESTINATION_CURRENCIES}: BTC, ETH, LTC, USDT, XRP. */
+export const SUPPORTED_DESTINATION_CURRENCIES = Object.keys(
+  DESTINATION_CURRENCIES,
+) as readonly DestinationCurrency[];
+
+/** The fields `currency` takes besides currency and address (protocol for USDT, tag for XRP). */
+export function destinationFields(currency: DestinationCurrency): readonly DestinationField[] {
+  return DESTINATION_CURRENCIES[currency].fields;
+}
+
+/** True for the destination currencies listed in {@link DESTINATION_CURRENCIES}. */
 export function isSupportedDestinationCurrency(currency: string): currency is DestinationCurrency {
   return (SUPPORTED_DESTINATION_CURRENCIES as readonly string[]).includes(currency);
 }
@@ -40,24 +78,39 @@ export function unsupportedCurrencyReason(currency: string): string {
  * // undefined
  */
 export function checkDestinationAddress(input: DestinationAddressInput): string | undefined {
-  const { currency, address, protocol, network } = input;
+  const { currency, address } = input;
   if (!isSupportedDestinationCurrency(currency)) return unsupportedCurrencyReason(currency);
   if (address.length === 0) return 'must not be empty';
   if (/\s/.test(address)) return 'must not contain whitespace';
-  switch (currency) {
-    case 'BTC':
-      return checkUtxoAddress(address, network, BITCOIN);
-    case 'LTC':
-      return checkUtxoAddress(address, network, LITECOIN);
-    case 'ETH':
-      return checkEthereumAddress(address);
-    case 'XRP':
-      return checkXrpAddress(address);
-    case 'USDT':
-      if (protocol === 'ERC20') return checkEthereumAddress(address, 'TRC20');
-      if (protocol === 'TRC20') return checkTronAddress(address);
-      return 'cannot be checked without destination.protocol (ERC20 or TRC20)';
-  }
+  return DESTINATION_CURRENCIES[currency].check(input);
+}
+
+/** Human-readable parts of the bech32 addresses the worker accepts (BTC and LTC, both networks). */
+const BECH32_PREFIXES = ['bc1', 'tb1', 'ltc1', 'tltc1'] as const;
+
+function isBech32Like(currency: string, address: string): boolean {
+  if (currency !== 'BTC' && currency !== 'LTC') return false;
+  const lower = address.toLowerCase();
+  return BECH32_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/**
+ * The one form of an address the worker sends, digests and compares: bech32 addresses (BTC, LTC) in
+ * lower case (BIP-173 allows either case, and a vendor may store either); every other format as given,
+ * since base58 is case-sensitive and an EIP-55 address carries its checksum in its case.
+ */
+export function canonicalAddress(currency: string, address: string): string {
+  return isBech32Like(currency, address) ? address.toLowerCase() : address;
+}
+
+/**
+ * Whether two addresses of `currency` are the same destination by that chain's rules: hex addresses
+ * (ETH, USDT on ERC20) ignore case, bech32 ignores case, base58 (BTC/LTC legacy, XRP, Tron) is exact.
+ */
+export function sameAddress(currency: string, ours: string, theirs: string): boolean {
+  if (/^0x[0-9a-fA-F]{40}$/.test(ours)) return ours.toLowerCase() === theirs.toLowerCase();
+  if (isBech32Like(currency, ours)) return ours.toLowerCase() === theirs.toLowerCase();
+  return ours === theirs;
 }
 
 interface UtxoChain {
@@ -177,6 +230,13 @@ function checkEthereumAddress(address: string, otherProtocol?: UsdtProtocol): st
     }
   }
   return undefined;
+}
+
+/** USDT: the protocol picks the chain, hence the address format (ERC20: Ethereum, TRC20: Tron). */
+function checkUsdtAddress(address: string, protocol: string | undefined): string | undefined {
+  if (protocol === 'ERC20') return checkEthereumAddress(address, 'TRC20');
+  if (protocol === 'TRC20') return checkTronAddress(address);
+  return 'cannot be checked without destination.protocol (ERC20 or TRC20)';
 }
 
 function checkTronAddress(address: string): string | undefined {

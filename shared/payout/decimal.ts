@@ -3,18 +3,8 @@
  * as scaled BigInts and normalised by string manipulation only.
  */
 
-/** Most integer digits an amount may have (fits a Java `BigDecimal`/`long` comfortably). */
-export const MAX_INTEGER_DIGITS = 18;
-/** Most fraction digits an amount may have (satoshi precision). */
-export const MAX_FRACTION_DIGITS = 8;
-
-/**
- * The accepted amount syntax, with the digit limits built in. It is also the JSON Schema `pattern`,
- * so it avoids look-arounds that RE2-based validators (Go, Rust) cannot run.
- */
-export const DECIMAL_PATTERN = new RegExp(
-  `^(0|[1-9][0-9]{0,${MAX_INTEGER_DIGITS - 1}})(\\.[0-9]{1,${MAX_FRACTION_DIGITS}})?$`,
-);
+// The accepted amount syntax (DECIMAL_PATTERN) and its digit limits live in patterns.ts.
+import { MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS } from './patterns.ts';
 
 const SHAPE = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 // Looser shape for values that did not come from a producer (e.g. decimalFromNumber, guardrails):

@@ -1,19 +1,19 @@
 import * as z from 'zod/mini';
 import {
+  canonicalAddress,
   checkDestinationAddress,
+  type DESTINATION_CURRENCIES,
+  type DestinationCurrency,
+  type DestinationField,
+  destinationFields,
   isSupportedDestinationCurrency,
   SUPPORTED_DESTINATION_CURRENCIES,
   USDT_PROTOCOLS,
   unsupportedCurrencyReason,
 } from './addresses.ts';
-import {
-  canonicalDecimal,
-  compareDecimal,
-  DECIMAL_PATTERN,
-  describeJsonType,
-  isPositive,
-  parseDecimal,
-} from './decimal.ts';
+import { fractionDigits, minorUnits, PRICE_CURRENCY_MINOR_UNITS } from './currencies.ts';
+import { canonicalDecimal, compareDecimal, describeJsonType, isPositive, parseDecimal } from './decimal.ts';
+import { DECIMAL_PATTERN, MERCHANT_ID_PATTERN, PRICE_CURRENCY_PATTERN } from './patterns.ts';
 
 /** Keys that could reach an object's prototype; rejected anywhere in a message. */
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
@@ -25,8 +25,6 @@ const MAX_UINT32 = 4_294_967_295;
 const MAX_REPORTED_ISSUES = 100;
 
 const REFERENCE_PATTERN = /^[A-Za-z0-9._:-]{6,255}$/;
-const PRICE_CURRENCY_PATTERN = /^[A-Z0-9]{2,10}$/;
-const MERCHANT_ID_PATTERN = /^[A-Za-z0-9._:-]{6,50}$/;
 const METADATA_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const TAG_PATTERN = /^(0|[1-9][0-9]{0,9})$/;
 
@@ -68,7 +66,7 @@ const amountSchema = z.string({ error: typeError('a decimal string like "40.10"'
   }),
   z.refine(isPositive, { error: 'must be greater than 0' }),
   z.describe(
-    'Decimal string in the price currency, > 0, at most the environment maximum. No exponent or sign.',
+    'Decimal string in the price currency, > 0, at most the environment maximum, with no more decimals than the currency has (2 for EUR, USD, GBP; ISO 4217). No exponent or sign.',
   ),
 );
 
@@ -104,30 +102,57 @@ const tagSchema = z
     z.describe('XRP destination tag, required for XRP ("0" if none).'),
   );
 
-const destinationOption = <C extends string, S extends z.core.$ZodLooseShape>(currency: C, extra: S) =>
-  z.strictObject({ currency: z.literal(currency), address: addressSchema, ...extra });
+/**
+ * Each destination field besides `currency` and `address` (which currency takes it: DESTINATION_CURRENCIES in
+ * addresses.ts): its schema, and what to do when it comes with a currency that takes no such field.
+ */
+const DESTINATION_FIELDS = {
+  protocol: { schema: protocolSchema, whenMisplaced: 'remove it (wrong network = funds lost)' },
+  tag: { schema: tagSchema, whenMisplaced: 'remove it' },
+} as const satisfies Record<DestinationField, { schema: z.ZodMiniType; whenMisplaced: string }>;
+
+/** The currencies that take `field`: "USDT" for protocol. */
+const currenciesTaking = (field: DestinationField): string =>
+  SUPPORTED_DESTINATION_CURRENCIES.filter((currency) => destinationFields(currency).includes(field)).join(
+    ' or ',
+  );
+
+type DestinationShape<C extends DestinationCurrency> = {
+  readonly currency: z.ZodMiniLiteral<C>;
+  readonly address: typeof addressSchema;
+} & {
+  readonly [F in (typeof DESTINATION_CURRENCIES)[C]['fields'][number]]: (typeof DESTINATION_FIELDS)[F]['schema'];
+};
+type DestinationOption<C extends DestinationCurrency> = z.ZodMiniObject<DestinationShape<C>, z.core.$strict>;
+
+/** The `destination` object of one currency: currency, address, and the extra fields the table gives it. */
+function destinationOption<C extends DestinationCurrency>(currency: C): DestinationOption<C> {
+  const extra = Object.fromEntries(
+    destinationFields(currency).map((field) => [field, DESTINATION_FIELDS[field].schema]),
+  );
+  return z.strictObject({
+    currency: z.literal(currency),
+    address: addressSchema,
+    ...extra,
+  }) as unknown as DestinationOption<C>;
+}
+
+type AnyDestinationOption = { [C in DestinationCurrency]: DestinationOption<C> }[DestinationCurrency];
+const destinationOptions = SUPPORTED_DESTINATION_CURRENCIES.map(
+  (currency) => destinationOption(currency) as AnyDestinationOption,
+) as [AnyDestinationOption, ...AnyDestinationOption[]];
 
 const destinationSchema = z
-  .discriminatedUnion(
-    'currency',
-    [
-      destinationOption('BTC', {}),
-      destinationOption('ETH', {}),
-      destinationOption('LTC', {}),
-      destinationOption('USDT', { protocol: protocolSchema }),
-      destinationOption('XRP', { tag: tagSchema }),
-    ],
-    {
-      // Called for a non-object destination (invalid_type) and for an unknown currency (invalid_union).
-      error: ({ input }) => {
-        if (!isRecord(input)) return typeError('an object with currency and address')({ input });
-        const currency = own(input, 'currency');
-        const list = SUPPORTED_DESTINATION_CURRENCIES.join(', ');
-        if (typeof currency === 'string') return unsupportedCurrencyReason(currency);
-        return typeError(`a crypto currency code, one of ${list}`)({ input: currency });
-      },
+  .discriminatedUnion('currency', destinationOptions, {
+    // Called for a non-object destination (invalid_type) and for an unknown currency (invalid_union).
+    error: ({ input }) => {
+      if (!isRecord(input)) return typeError('an object with currency and address')({ input });
+      const currency = own(input, 'currency');
+      const list = SUPPORTED_DESTINATION_CURRENCIES.join(', ');
+      if (typeof currency === 'string') return unsupportedCurrencyReason(currency);
+      return typeError(`a crypto currency code, one of ${list}`)({ input: currency });
     },
-  )
+  })
   .check(z.describe('Where the crypto goes; which fields are allowed depends on currency.'));
 
 const merchantIdSchema = text(
@@ -188,7 +213,7 @@ export const PAYOUT_FIELDS = [
 ] as const;
 
 /**
- * The payout message v1, the producer contract (design.md). Structure, patterns and static rules only:
+ * The payout message v1, the producer contract (docs/producer-contract.md). Structure, patterns and static rules only:
  * the per-environment guardrails and the address checksums are applied by {@link parsePayoutMessage}.
  */
 export const payoutMessageSchema = z.strictObject(
@@ -296,7 +321,8 @@ function bodyIssue(message: string): PayoutParseResult {
 }
 
 function toValidPayout(message: PayoutMessage, guardrails: PayoutGuardrails): ValidPayout {
-  const { destination: d } = message;
+  // The strict destination object holds exactly its currency's fields besides currency and address.
+  const { currency: destCurrency, address, ...fields } = message.destination;
   // Object.create(null): even a key that slipped past the checks could not reach a prototype.
   const metadata: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(message.metadata ?? {})) metadata[key] = value;
@@ -305,10 +331,9 @@ function toValidPayout(message: PayoutMessage, guardrails: PayoutGuardrails): Va
     amount: canonicalDecimal(message.amount),
     currency: message.currency,
     destination: Object.freeze({
-      currency: d.currency,
-      address: d.address,
-      ...(d.currency === 'USDT' ? { protocol: d.protocol } : {}),
-      ...(d.currency === 'XRP' ? { tag: d.tag } : {}),
+      currency: destCurrency,
+      address: canonicalAddress(destCurrency, address),
+      ...fields,
     }),
     merchantId: message.merchantId ?? guardrails.defaultMerchantId,
     ...(message.expiryMinutes === undefined ? {} : { expiryMinutes: message.expiryMinutes }),
@@ -335,6 +360,16 @@ function guardrailIssues(raw: Record<string, unknown>, guardrails: PayoutGuardra
         message: `${currency} has no valid maximum configured (operator: fix maxAmounts)`,
       });
     } else if (typeof amount === 'string' && amountSchema.safeParse(amount).success) {
+      const decimals = minorUnits(currency);
+      const written = fractionDigits(canonicalDecimal(amount));
+      if (decimals === undefined) {
+        issues.push({
+          path: 'currency',
+          message: `${currency} has no known minor unit; supported: ${Object.keys(PRICE_CURRENCY_MINOR_UNITS).join(', ')}`,
+        });
+      } else if (written > decimals) {
+        issues.push({ path: 'amount', message: `${currency} has ${decimals} decimals, got ${amount}` });
+      }
       if (compareDecimal(amount, max) > 0) {
         issues.push({
           path: 'amount',
@@ -361,7 +396,8 @@ function guardrailIssues(raw: Record<string, unknown>, guardrails: PayoutGuardra
       typeof destCurrency === 'string' &&
       isSupportedDestinationCurrency(destCurrency) &&
       addressSchema.safeParse(address).success &&
-      (destCurrency !== 'USDT' || protocolSchema.safeParse(protocol).success);
+      // A protocol picks the address format: without a valid one the address cannot be checked.
+      (!destinationFields(destCurrency).includes('protocol') || protocolSchema.safeParse(protocol).success);
     if (usable && typeof address === 'string') {
       const reason = checkDestinationAddress({
         currency: destCurrency,
@@ -381,19 +417,30 @@ function mapZodIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): Pay
   }
   if (issue.code !== 'unrecognized_keys') return [{ path: formatPath(issue.path), message: issue.message }];
   const inDestination = issue.path.length === 1 && issue.path[0] === 'destination';
+  // Read only for a destination's unknown key, which zod reports only once the currency matched an option
+  // (a string): a root-level key next to a currency like {"toString": false} must not make String() throw.
   const destination = own(raw, 'destination');
-  const destCurrency = isRecord(destination) ? String(own(destination, 'currency')) : '';
+  const destCurrency = inDestination && isRecord(destination) ? String(own(destination, 'currency')) : '';
   return issue.keys.map((key) => ({
     path: formatPath([...issue.path, key]),
     message: !inDestination
       ? `is not a field of payout message v1 (allowed: ${PAYOUT_FIELDS.join(', ')})`
-      : key === 'protocol'
-        ? `is only allowed for USDT, not ${destCurrency}; remove it (wrong network = funds lost)`
-        : key === 'tag'
-          ? `is only allowed for XRP, not ${destCurrency}; remove it`
-          : 'is not a destination field (allowed: currency, address, protocol for USDT, tag for XRP)',
+      : isDestinationField(key)
+        ? `is only allowed for ${currenciesTaking(key)}, not ${destCurrency}; ${DESTINATION_FIELDS[key].whenMisplaced}`
+        : `is not a destination field (allowed: ${DESTINATION_FIELD_LIST})`,
   }));
 }
+
+function isDestinationField(key: string): key is DestinationField {
+  return Object.hasOwn(DESTINATION_FIELDS, key);
+}
+
+/** "currency, address, protocol for USDT, tag for XRP". */
+const DESTINATION_FIELD_LIST = [
+  'currency',
+  'address',
+  ...(Object.keys(DESTINATION_FIELDS) as DestinationField[]).map((f) => `${f} for ${currenciesTaking(f)}`),
+].join(', ');
 
 /** Walks the parsed JSON without recursion (deep nesting must not overflow the stack). */
 function forbiddenKeyIssues(root: Record<string, unknown>): PayoutIssue[] {

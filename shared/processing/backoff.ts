@@ -6,7 +6,9 @@ export type RetryCause =
   | 'unavailable'
   | 'credentials'
   | 'configuration'
-  | 'insufficientFunds';
+  | 'insufficientFunds'
+  /** Nothing was sent: the invocation's deadline was too near. Back soon, in a fresh invocation. */
+  | 'outOfTime';
 
 const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   busy: 1,
@@ -16,6 +18,7 @@ const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   credentials: 60,
   configuration: 60,
   insufficientFunds: 300,
+  outOfTime: 1,
 };
 
 /** SQS's largest visibility timeout. */

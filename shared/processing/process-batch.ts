@@ -1,5 +1,7 @@
+import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { DeadLetterPort, VisibilityChange, VisibilityPort } from '#shared/queue/sqs-ports.ts';
 import { backoffSeconds } from './backoff.ts';
+import { METRIC } from './ports.ts';
 import {
   type DeliveryOutcome,
   describe,
@@ -19,8 +21,10 @@ export interface BatchDeps extends ProcessorDeps {
   readonly visibility: VisibilityPort;
   /** How many records are in flight at once. */
   readonly concurrency: number;
-  /** Time left in the invocation; records are not started when less than `reserveMs` remains. */
-  readonly remainingTimeMs?: () => number;
+  /**
+   * A record is not started when less than this is left of the invocation (`remainingTimeMs`): one full
+   * claim → POST → record cycle and the batch's wrap-up (shared/processing/time-budget.ts).
+   */
   readonly reserveMs?: number;
   readonly maxBackoffSeconds?: number;
   readonly random?: () => number;
@@ -44,23 +48,19 @@ export async function processBatch(
   deliveries: readonly QueuedDelivery[],
   deps: BatchDeps,
 ): Promise<BatchReport> {
-  const results: Array<BatchReport['results'][number] | undefined> = new Array(deliveries.length);
   const failed = new Set<string>();
   const changes: VisibilityChange[] = [];
-  let next = 0;
 
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < deliveries.length; index = next++) {
-      const delivery = deliveries[index];
-      if (delivery === undefined) continue;
+  const results = await mapWithConcurrency(
+    deliveries,
+    deps.concurrency,
+    async (delivery): Promise<BatchReport['results'][number]> => {
       if (deps.remainingTimeMs && deps.remainingTimeMs() < (deps.reserveMs ?? 0)) {
         // Too little time to finish safely: leave it for the next invocation, untouched.
-        results[index] = { messageId: delivery.messageId, outcome: { kind: 'notStarted' } };
         failed.add(delivery.messageId);
-        continue;
+        return { messageId: delivery.messageId, outcome: { kind: 'notStarted' } };
       }
       const outcome = await settle(delivery, deps);
-      results[index] = { messageId: delivery.messageId, outcome };
       if (!(await acknowledge(delivery, outcome, deps))) {
         failed.add(delivery.messageId);
         if (outcome.kind === 'retry') {
@@ -77,22 +77,28 @@ export async function processBatch(
           });
         }
       }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(deps.concurrency, deliveries.length)) }, worker),
+      return { messageId: delivery.messageId, outcome };
+    },
   );
 
   if (changes.length > 0) {
-    await deps.visibility.change(changes).catch((error: unknown) => {
-      deps.logger.warn('could not set retry backoff; messages return after the queue visibility timeout', {
-        error: describe(error),
+    const failed = await deps.visibility.change(changes).then(
+      (result) => result.failed,
+      (error: unknown) => {
+        deps.logger.warn('could not set retry backoff', { error: describe(error) });
+        return changes.length;
+      },
+    );
+    if (failed > 0) {
+      deps.metrics.count(METRIC.visibilityChangeFailed, failed);
+      deps.logger.warn('retry backoff not set; those messages return after the queue visibility timeout', {
+        failed,
       });
-    });
+    }
   }
   return {
     failedMessageIds: deliveries.map((d) => d.messageId).filter((id) => failed.has(id)),
-    results: results.flatMap((r) => (r === undefined ? [] : [r])),
+    results,
   };
 }
 

@@ -1,4 +1,5 @@
-import type { CreateOutcome, FailureOutcome, LookupOutcome } from '#shared/coindirect/classify.ts';
+import type { CreateOutcome, FailureOutcome } from '#shared/coindirect/classify.ts';
+import type { CallBudget } from '#shared/coindirect/client.ts';
 import { differencesFrom } from '#shared/coindirect/reconcile.ts';
 import type { PayoutSummary } from '#shared/coindirect/responses.ts';
 import type { PendingEvent } from '#shared/ledger/pending-events.ts';
@@ -13,6 +14,7 @@ import {
 } from '#shared/payout/schema.ts';
 import type { RetryCause } from './backoff.ts';
 import { type CoindirectPort, type LedgerPort, type LoggerPort, METRIC, type MetricsPort } from './ports.ts';
+import { sendReserveMs } from './time-budget.ts';
 
 /** One queue message, as the processor needs it (no Lambda event types here). */
 export interface PayoutDelivery {
@@ -57,12 +59,23 @@ export interface ProcessorDeps {
   /** A token unique to this attempt, used to fence ledger writes. */
   readonly ownerToken: (delivery: PayoutDelivery) => string;
   /**
+   * `RESEND_SETTLE_SECONDS` in ms: a reference that may have been sent is POSTed again only after a lookup
+   * by reference, made at least this long after the last maybe-sent attempt, finds nothing.
+   */
+  readonly resendSettleMs: number;
+  /** `HTTP_TIMEOUT_MS`: the lease must stay valid this long after `sendAttempted` is written. */
+  readonly httpTimeoutMs: number;
+  /** `LEASE_SECONDS` in ms: a claim is refused when the invocation could outlive its lease. */
+  readonly leaseMs: number;
+  /** Time left in the invocation; unbounded when absent (tools, tests). */
+  readonly remainingTimeMs?: () => number;
+  /**
    * Lifecycle events (PayoutSubmitted/Rejected/Conflict). When set, each ledger transition records its
    * event in the same conditional write, and the event is published after it; publishing can never fail
    * or retry a payout (a marker left behind is published by the sweep). Absent: no events, no markers.
    */
   readonly events?: LifecycleEventsPort;
-  /** Time of the events. Default `Date.now`. */
+  /** Time of the events and of the settle rule. Default `Date.now`. */
   readonly clock?: () => number;
 }
 
@@ -72,7 +85,18 @@ const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
   throttled: 'throttled',
   ambiguous: 'ambiguous',
   unreachable: 'unavailable',
+  outOfTime: 'outOfTime',
 };
+
+/** One claimed attempt: who holds the lease, and what the claim said about earlier attempts. */
+interface Attempt {
+  readonly payout: ValidPayout;
+  readonly owner: string;
+  readonly messageId: string;
+  /** Set when an earlier attempt may have sent a POST: when the last such POST was made (epoch ms). */
+  readonly lastSendAttemptAt: number | undefined;
+  readonly budget: CallBudget | undefined;
+}
 
 /**
  * Takes one delivery from message to final outcome: validate, claim the reference in the ledger, look
@@ -94,7 +118,15 @@ export async function processDelivery(
           at,
         ),
       ]);
-      if (await deps.ledger.recordInvalid(reference, delivery.messageId, 'INVALID_MESSAGE', reason, events)) {
+      if (
+        await deps.ledger.recordInvalid({
+          reference,
+          messageId: delivery.messageId,
+          reasonCode: 'INVALID_MESSAGE',
+          reason,
+          events,
+        })
+      ) {
         await announce(deps, reference, events);
       }
     }
@@ -116,8 +148,24 @@ async function claimAndSubmit(
   deps: ProcessorDeps,
 ): Promise<DeliveryOutcome> {
   const { reference } = payout;
+  const timeLeft = deps.remainingTimeMs?.();
+  if (timeLeft !== undefined && deps.leaseMs < timeLeft) {
+    // A lease that could lapse while this invocation still works would let another delivery POST too.
+    deps.metrics.count(METRIC.configurationFailure);
+    return {
+      kind: 'retry',
+      reference,
+      cause: 'configuration',
+      reason: `LEASE_SECONDS (${deps.leaseMs / 1000} s) is shorter than the invocation's time left (${Math.ceil(timeLeft / 1000)} s): set it above the function timeout`,
+    };
+  }
   const owner = deps.ownerToken(delivery);
-  const claim = await deps.ledger.claim(payout, payoutDigest(payout), owner, delivery.messageId);
+  const claim = await deps.ledger.claim({
+    payout,
+    digest: payoutDigest(payout),
+    owner,
+    messageId: delivery.messageId,
+  });
   switch (claim.kind) {
     case 'alreadySubmitted':
       deps.metrics.count(METRIC.duplicateDelivery);
@@ -142,72 +190,74 @@ async function claimAndSubmit(
     case 'claimed':
       break;
   }
+  const attempt: Attempt = {
+    payout,
+    owner,
+    messageId: delivery.messageId,
+    lastSendAttemptAt: claim.mustReconcile ? claim.lastSendAttemptAt : undefined,
+    budget: deps.remainingTimeMs === undefined ? undefined : { timeLeftMs: deps.remainingTimeMs },
+  };
   try {
-    return await submitClaimed(payout, owner, claim.mustReconcile, delivery.messageId, deps);
+    return await submitClaimed(attempt, deps);
   } catch (error) {
     // The outcome is unknown to us but the ledger says so (sendAttempted): whoever retries looks it up first.
     deps.logger.error('unexpected error while processing a payout', { reference, error: describe(error) });
-    await deps.ledger.release(reference, owner, 'unexpected error').catch(() => false);
+    await deps.ledger.release({ reference, owner, lastError: 'unexpected error' }).catch(() => false);
     return { kind: 'retry', reference, cause: 'unavailable', reason: 'unexpected error' };
   }
 }
 
-async function submitClaimed(
-  payout: ValidPayout,
-  owner: string,
-  mustReconcile: boolean,
-  messageId: string,
-  deps: ProcessorDeps,
-): Promise<DeliveryOutcome> {
+async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<DeliveryOutcome> {
+  const { payout, owner } = attempt;
   const { reference } = payout;
-  if (mustReconcile) {
-    const found = await deps.coindirect.findPayoutByReference(payout.merchantId, reference);
-    if (found.kind === 'found') return settleExisting(payout, found.payout, owner, deps);
-    if (found.kind !== 'notFound')
-      return retryAfterFailure(found, payout, owner, deps, 'lookup before resend');
+  if (attempt.lastSendAttemptAt !== undefined) {
+    // An earlier POST may have reached Coindirect: only a settled lookup that finds nothing allows another.
+    const lookedAt = now(deps);
+    const found = await deps.coindirect.findPayoutByReference(payout.merchantId, reference, attempt.budget);
+    if (found.kind === 'found') return settleExisting(attempt, found.payout, deps);
+    if (found.kind !== 'notFound') return retryAfterFailure(found, attempt, deps, 'lookup before resend');
+    const settledAt = attempt.lastSendAttemptAt + deps.resendSettleMs;
+    if (lookedAt < settledAt) {
+      return waitForSettledLookup(attempt, deps, settledAt, 'an earlier attempt may have sent it');
+    }
   }
-  if (!(await deps.ledger.markSendAttempted(reference, owner))) return { kind: 'superseded', reference };
 
-  const created: CreateOutcome = await deps.coindirect.createPayout(payout);
+  const timeLeft = deps.remainingTimeMs?.();
+  const needed = sendReserveMs({ httpTimeoutMs: deps.httpTimeoutMs });
+  if (timeLeft !== undefined && timeLeft < needed) {
+    // The POST must get its full timeout and its result must be recorded: leave it to a fresh invocation.
+    await deps.ledger.release({
+      reference,
+      owner,
+      lastError: 'not sent: too little time left in the invocation',
+    });
+    return { kind: 'retry', reference, cause: 'outOfTime', reason: 'not sent: too little time left' };
+  }
+  if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
+    // Either the lease is gone (another delivery finishes the job) or too little of it is left to send.
+    if (await deps.ledger.release({ reference, owner, lastError: 'lease too short to send' })) {
+      return { kind: 'retry', reference, cause: 'busy', reason: 'the lease would lapse during the POST' };
+    }
+    return { kind: 'superseded', reference };
+  }
+
+  const created: CreateOutcome = await deps.coindirect.createPayout(payout, attempt.budget);
   switch (created.kind) {
     case 'created':
-      return settleCreated(payout, created.payout, owner, deps);
-    case 'duplicateReference': {
-      const found: LookupOutcome = await deps.coindirect.findPayoutByReference(payout.merchantId, reference);
-      if (found.kind === 'found') return settleExisting(payout, found.payout, owner, deps);
-      if (found.kind === 'notFound') {
-        await deps.ledger.release(reference, owner, 'duplicate reference but no payout found by reference');
-        return {
-          kind: 'retry',
-          reference,
-          cause: 'ambiguous',
-          reason: `Coindirect reports ${created.code} but the search finds no payout`,
-        };
-      }
-      return retryAfterFailure(found, payout, owner, deps, 'lookup after duplicate reference');
-    }
+      return settleCreated(attempt, created.payout, deps);
+    case 'duplicateReference':
+      return lookUpAfterRefusal(attempt, deps, `Coindirect reports ${created.code}`);
     case 'rejected': {
       const reason = `Coindirect rejected the payout: ${created.message || created.code}`;
-      const events = eventsFor(deps, (at) => [
-        rejectedEvent({ reference, messageId, reasonCode: created.code, reason, payout }, at),
-      ]);
-      if (
-        !(await deps.ledger.complete(
-          reference,
-          owner,
-          { state: 'REJECTED', reasonCode: created.code, reason },
-          events,
-        ))
-      ) {
-        return { kind: 'superseded', reference };
+      if (attempt.lastSendAttemptAt !== undefined || created.namesReference) {
+        // The refusal may be about a payout an earlier POST made: never "not paid" from a code alone.
+        return lookUpAfterRefusal(attempt, deps, `Coindirect refused it with ${created.code}`);
       }
-      await announce(deps, reference, events);
-      deps.metrics.count(METRIC.rejected);
-      return { kind: 'rejected', reference, code: created.code, reason };
+      return finishRejected(attempt, deps, created.code, reason);
     }
     case 'insufficientFunds':
       deps.metrics.count(METRIC.insufficientFunds);
-      await deps.ledger.release(reference, owner, `insufficient funds (${created.code})`);
+      await deps.ledger.release({ reference, owner, lastError: `insufficient funds (${created.code})` });
       return {
         kind: 'retry',
         reference,
@@ -215,16 +265,82 @@ async function submitClaimed(
         reason: `insufficient funds (${created.code})`,
       };
     default:
-      return retryAfterFailure(created, payout, owner, deps, 'create');
+      return retryAfterFailure(created, attempt, deps, 'create');
   }
 }
 
+/**
+ * Coindirect refused the POST in a way that may mean the reference is already paid: look it up now; if
+ * the search does not show it (yet), wait for a settled lookup rather than conclude anything.
+ */
+async function lookUpAfterRefusal(
+  attempt: Attempt,
+  deps: ProcessorDeps,
+  refusal: string,
+): Promise<DeliveryOutcome> {
+  const { payout } = attempt;
+  const found = await deps.coindirect.findPayoutByReference(
+    payout.merchantId,
+    payout.reference,
+    attempt.budget,
+  );
+  if (found.kind === 'found') return settleExisting(attempt, found.payout, deps);
+  if (found.kind !== 'notFound') return retryAfterFailure(found, attempt, deps, `lookup after: ${refusal}`);
+  return waitForSettledLookup(
+    attempt,
+    deps,
+    now(deps) + deps.resendSettleMs,
+    `${refusal}, but the search finds no payout under the reference`,
+  );
+}
+
+/** Back to the queue until a lookup made at `settledAt` can say whether the payout exists. */
+async function waitForSettledLookup(
+  attempt: Attempt,
+  deps: ProcessorDeps,
+  settledAt: number,
+  why: string,
+): Promise<DeliveryOutcome> {
+  const { reference } = attempt.payout;
+  const waitSeconds = Math.max(1, Math.ceil((settledAt - now(deps)) / 1000));
+  const reason = `${why}; looking it up again in ${waitSeconds} s, once Coindirect's search has settled`;
+  deps.metrics.count(METRIC.ambiguous);
+  await deps.ledger.release({ reference, owner: attempt.owner, lastError: reason });
+  return { kind: 'retry', reference, cause: 'ambiguous', reason, atLeastSeconds: waitSeconds };
+}
+
+async function finishRejected(
+  attempt: Attempt,
+  deps: ProcessorDeps,
+  code: string,
+  reason: string,
+): Promise<DeliveryOutcome> {
+  const { payout, owner, messageId } = attempt;
+  const { reference } = payout;
+  const events = eventsFor(deps, (at) => [
+    rejectedEvent({ reference, messageId, reasonCode: code, reason, payout }, at),
+  ]);
+  if (
+    !(await deps.ledger.complete({
+      reference,
+      owner,
+      completion: { state: 'REJECTED', reasonCode: code, reason },
+      events,
+    }))
+  ) {
+    return { kind: 'superseded', reference };
+  }
+  await announce(deps, reference, events);
+  deps.metrics.count(METRIC.rejected);
+  return { kind: 'rejected', reference, code, reason };
+}
+
 async function settleCreated(
-  payout: ValidPayout,
+  attempt: Attempt,
   summary: PayoutSummary,
-  owner: string,
   deps: ProcessorDeps,
 ): Promise<DeliveryOutcome> {
+  const { payout, owner } = attempt;
   const { reference } = payout;
   const completion = {
     state: 'SUBMITTED' as const,
@@ -232,7 +348,7 @@ async function settleCreated(
     ...(summary.status ? { coindirectStatus: summary.status } : {}),
   };
   const events = eventsFor(deps, (at) => submittedEvents(payout, summary, at));
-  if (!(await deps.ledger.complete(reference, owner, completion, events))) {
+  if (!(await deps.ledger.complete({ reference, owner, completion, events }))) {
     // Another delivery took over while our POST was in flight; it will find this payout by reference.
     deps.logger.warn('lease lost after a successful create', { reference, uuid: summary.uuid });
   } else {
@@ -242,26 +358,29 @@ async function settleCreated(
   return { kind: 'submitted', reference, uuid: summary.uuid, duplicate: false };
 }
 
-/** A payout already exists under the reference: the same content is an idempotent success, anything else a CONFLICT. */
+/**
+ * A payout already exists under the reference: the same content (compared in canonical forms) is an
+ * idempotent success; anything else is a CONFLICT that keeps Coindirect's uuid, so it is still followed.
+ */
 async function settleExisting(
-  payout: ValidPayout,
+  attempt: Attempt,
   summary: PayoutSummary,
-  owner: string,
   deps: ProcessorDeps,
 ): Promise<DeliveryOutcome> {
+  const { payout, owner } = attempt;
   const { reference } = payout;
   const differences = differencesFrom(payout, summary);
-  if (differences.length === 0) return settleCreated(payout, summary, owner, deps);
+  if (differences.length === 0) return settleCreated(attempt, summary, deps);
   const reason = `Coindirect already holds payout ${summary.uuid} under this reference with different content: ${differences.join('; ')}`;
   const events = eventsFor(deps, (at) => [conflictEvent(payout, 'REFERENCE_CONFLICT', reason, at)]);
-  if (
-    !(await deps.ledger.complete(
-      reference,
-      owner,
-      { state: 'CONFLICT', reasonCode: 'REFERENCE_CONFLICT', reason },
-      events,
-    ))
-  ) {
+  const completion = {
+    state: 'CONFLICT' as const,
+    reasonCode: 'REFERENCE_CONFLICT',
+    reason,
+    uuid: summary.uuid,
+    ...(summary.status ? { coindirectStatus: summary.status } : {}),
+  };
+  if (!(await deps.ledger.complete({ reference, owner, completion, events }))) {
     return { kind: 'superseded', reference };
   }
   await announce(deps, reference, events);
@@ -271,27 +390,22 @@ async function settleExisting(
 
 async function retryAfterFailure(
   failure: FailureOutcome,
-  payout: ValidPayout,
-  owner: string,
+  attempt: Attempt,
   deps: ProcessorDeps,
   step: string,
 ): Promise<DeliveryOutcome> {
+  const { reference } = attempt.payout;
   const cause = RETRY_FOR[failure.kind];
   const reason = `${step}: ${failureText(failure)}`;
   if (failure.kind === 'unauthorized') deps.metrics.count(METRIC.credentialFailure);
   if (failure.kind === 'configuration') deps.metrics.count(METRIC.configurationFailure);
   if (failure.kind === 'throttled') deps.metrics.count(METRIC.throttled);
   if (failure.kind === 'ambiguous') deps.metrics.count(METRIC.ambiguous);
-  await deps.ledger.release(payout.reference, owner, reason);
-  return {
-    kind: 'retry',
-    reference: payout.reference,
-    cause,
-    reason,
-    ...(failure.kind === 'throttled' && failure.retryAfterSeconds !== undefined
-      ? { atLeastSeconds: failure.retryAfterSeconds }
-      : {}),
-  };
+  await deps.ledger.release({ reference, owner: attempt.owner, lastError: reason });
+  // After a POST that may have landed, nothing can be decided before the search settles.
+  const settleSeconds = failure.kind === 'ambiguous' ? Math.ceil(deps.resendSettleMs / 1000) : 0;
+  const floor = Math.max(settleSeconds, failure.kind === 'throttled' ? (failure.retryAfterSeconds ?? 0) : 0);
+  return { kind: 'retry', reference, cause, reason, ...(floor > 0 ? { atLeastSeconds: floor } : {}) };
 }
 
 function failureText(failure: FailureOutcome): string {
@@ -304,13 +418,18 @@ function failureText(failure: FailureOutcome): string {
       return 'throttled (HTTP 429)';
     case 'ambiguous':
     case 'unreachable':
+    case 'outOfTime':
       return failure.detail;
   }
 }
 
+function now(deps: ProcessorDeps): number {
+  return (deps.clock ?? Date.now)();
+}
+
 /** The events of a transition when events are on; none (and so no marker) when they are off. */
 function eventsFor(deps: ProcessorDeps, build: (at: number) => PendingEvent[]): readonly PendingEvent[] {
-  return deps.events === undefined ? [] : build((deps.clock ?? Date.now)());
+  return deps.events === undefined ? [] : build(now(deps));
 }
 
 /** Publishes after the ledger write; whatever happens here, the payout's outcome stands. */

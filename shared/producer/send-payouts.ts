@@ -3,6 +3,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { mapWithConcurrency } from '#shared/concurrency.ts';
 import {
   type PayoutGuardrails,
   type PayoutIssue,
@@ -131,32 +132,26 @@ export async function sendMessageBodies(
   // A call refused for good (no credentials, no permission, no such queue) would fail for every other
   // message too: stop there instead of repeating it for the whole file.
   const stop: { reason?: string } = {};
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < chunks.length; i = next++) {
-      const indexes = chunks[i] ?? [];
-      const chunkResults =
-        stop.reason === undefined
-          ? await sendChunk(client, queueUrl, bodies, indexes, options, stop)
-          : indexes.map(
-              (index): SendResult => ({
-                index,
-                ok: false,
-                code: 'NotAttempted',
-                reason: `not sent: ${stop.reason}`,
-                attempts: 0,
-              }),
-            );
-      for (const result of chunkResults) {
-        results[result.index] = result;
-        if (result.ok) progress.sent++;
-        else progress.failed++;
-      }
-      options.onProgress?.({ ...progress });
+  await mapWithConcurrency(chunks, options.concurrency ?? 8, async (indexes) => {
+    const chunkResults =
+      stop.reason === undefined
+        ? await sendChunk(client, queueUrl, bodies, indexes, options, stop)
+        : indexes.map(
+            (index): SendResult => ({
+              index,
+              ok: false,
+              code: 'NotAttempted',
+              reason: `not sent: ${stop.reason}`,
+              attempts: 0,
+            }),
+          );
+    for (const result of chunkResults) {
+      results[result.index] = result;
+      if (result.ok) progress.sent++;
+      else progress.failed++;
     }
-  };
-  const lanes = Math.max(1, Math.min(options.concurrency ?? 8, chunks.length));
-  await Promise.all(Array.from({ length: lanes }, worker));
+    options.onProgress?.({ ...progress });
+  });
   return results;
 }
 

@@ -27,8 +27,11 @@ export interface VisibilityChange {
 }
 
 export interface VisibilityPort {
-  /** Best effort: a message whose change fails simply comes back after the queue's own visibility timeout. */
-  change(changes: readonly VisibilityChange[]): Promise<void>;
+  /**
+   * Best effort: an entry SQS refuses is retried once; one that still fails simply comes back after the
+   * queue's own visibility timeout. Resolves with how many changes were not made, for a metric.
+   */
+  change(changes: readonly VisibilityChange[]): Promise<{ readonly failed: number }>;
 }
 
 /** Message attribute values are capped here so an outsized reason can never make the DLQ send fail. */
@@ -93,26 +96,43 @@ export function sqsVisibility(client: SQSClient): VisibilityPort {
     }
     return url;
   };
+  const changeBatch = async (
+    queueUrl: string,
+    batch: readonly VisibilityChange[],
+  ): Promise<VisibilityChange[]> => {
+    const out = await client.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((c, j) => ({
+          Id: String(j),
+          ReceiptHandle: c.receiptHandle,
+          VisibilityTimeout: c.seconds,
+        })),
+      }),
+    );
+    return (out.Failed ?? []).flatMap((f) => {
+      const change = batch[Number(f.Id)];
+      return change === undefined ? [] : [change];
+    });
+  };
   return {
     async change(changes) {
       const byQueue = new Map<string, VisibilityChange[]>();
       for (const c of changes) byQueue.set(c.queueArn, [...(byQueue.get(c.queueArn) ?? []), c]);
+      let failed = 0;
       for (const [arn, queueChanges] of byQueue) {
         const queueUrl = await urlFor(arn).catch(() => undefined);
-        if (queueUrl === undefined) continue;
+        if (queueUrl === undefined) {
+          failed += queueChanges.length;
+          continue;
+        }
         for (let i = 0; i < queueChanges.length; i += 10) {
-          await client.send(
-            new ChangeMessageVisibilityBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: queueChanges.slice(i, i + 10).map((c, j) => ({
-                Id: String(i + j),
-                ReceiptHandle: c.receiptHandle,
-                VisibilityTimeout: c.seconds,
-              })),
-            }),
-          );
+          const refused = await changeBatch(queueUrl, queueChanges.slice(i, i + 10));
+          // Entries fail one by one (a throttle, an internal error): once more, then give up on them.
+          if (refused.length > 0) failed += (await changeBatch(queueUrl, refused)).length;
         }
       }
+      return { failed };
     },
   };
 }

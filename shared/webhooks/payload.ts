@@ -27,7 +27,7 @@ export type WebhookPayload =
   | { readonly kind: 'malformed'; readonly reason: string };
 
 /**
- * Reads a webhook body (coindirect-api.md §4.1): JSON `{source, event, data}`, where a payout's status
+ * Reads a webhook body (docs/coindirect.md, "Webhooks"): JSON `{source, event, data}`, where a payout's status
  * change is `source: "payment"`, `event: "statusChanged"` and `data.type: "OUT"`. Never throws.
  */
 export function parseWebhookPayload(body: Uint8Array): WebhookPayload {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The header Coindirect/BVNK puts the webhook signature in (coindirect-api.md §4.2). */
+/** The header Coindirect/BVNK puts the webhook signature in (docs/coindirect.md, "Webhooks"). */
 export const SIGNATURE_HEADER = 'x-signature';
 
 const URL_PARTS = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)(?:\?([^#]*))?/;
@@ -26,7 +26,7 @@ export function signedUrlPart(registeredUrl: string): string {
 /**
  * The webhook signature Coindirect sends in `X-Signature`: hex HMAC-SHA256, keyed with the merchant
  * secret's UTF-8 bytes (never base64-decoded), over `signedUrlPart + contentType + rawBody`, with no
- * separators (coindirect-api.md §4.2).
+ * separators (docs/coindirect.md, "Webhooks").
  *
  * @param urlPart what {@link signedUrlPart} returns for the registered URL
  * @param body the raw body bytes exactly as received (a string is taken as its UTF-8 bytes)

@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
+import { SecretCache, type SecretCacheOptions } from '#shared/credentials/secret-cache.ts';
 import { WebhookSecretError } from './errors.ts';
 
 const secretText = z.string().check(z.trim(), z.minLength(1));
@@ -39,13 +39,10 @@ export interface WebhookSecretSource {
   get(): Promise<readonly string[]>;
 }
 
-export interface WebhookSecretsOptions {
-  readonly client: SecretsManagerClient;
-  /** Secret name or ARN. */
-  readonly secretId: string;
+export interface WebhookSecretsOptions
+  extends Omit<SecretCacheOptions<readonly string[]>, 'parse' | 'errorType' | 'versionStage'> {
   /** How long a fetched value is reused. Default 300 s, so a rotated secret is picked up within 5 minutes. */
   readonly ttlMs?: number;
-  readonly clock?: () => number;
 }
 
 /**
@@ -54,39 +51,20 @@ export interface WebhookSecretsOptions {
  * retries a refused webhook for hours, well past the TTL.
  */
 export class WebhookSecrets implements WebhookSecretSource {
-  readonly #options: WebhookSecretsOptions;
-  #cached: { readonly value: readonly string[]; readonly fetchedAt: number } | undefined;
-  #inFlight: Promise<readonly string[]> | undefined;
+  readonly #cache: SecretCache<readonly string[]>;
 
   constructor(options: WebhookSecretsOptions) {
-    this.#options = options;
+    this.#cache = new SecretCache({
+      client: options.client,
+      secretId: options.secretId,
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      parse: parseWebhookSecret,
+      errorType: WebhookSecretError,
+    });
   }
 
   get(): Promise<readonly string[]> {
-    const now = (this.#options.clock ?? Date.now)();
-    if (this.#cached && now - this.#cached.fetchedAt < (this.#options.ttlMs ?? 300_000)) {
-      return Promise.resolve(this.#cached.value);
-    }
-    this.#inFlight ??= this.#load().finally(() => {
-      this.#inFlight = undefined;
-    });
-    return this.#inFlight;
-  }
-
-  async #load(): Promise<readonly string[]> {
-    const { client, secretId } = this.#options;
-    let secretString: string | undefined;
-    try {
-      const out = await client.send(
-        new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }),
-      );
-      secretString = out.SecretString;
-    } catch (error) {
-      const name = error instanceof Error ? error.name : 'UnknownError';
-      throw new WebhookSecretError(`could not read secret ${secretId}: ${name}`, secretId, { cause: error });
-    }
-    const value = parseWebhookSecret(secretString, secretId);
-    this.#cached = { value, fetchedAt: (this.#options.clock ?? Date.now)() };
-    return value;
+    return this.#cache.get();
   }
 }

@@ -16,13 +16,20 @@ function problemsWith(block: Record<string, unknown>): InfraConfigError {
 
 /** The staging block of cdk.json with `patch` applied at a dotted path. */
 function stagingWith(path: string, value: unknown): Record<string, unknown> {
+  return stagingWithAll({ [path]: value });
+}
+
+/** The staging block of cdk.json with each value set at its dotted path (`undefined` deletes the field). */
+function stagingWithAll(patches: Record<string, unknown>): Record<string, unknown> {
   const block = rawEnvironment('staging');
-  const keys = path.split('.');
-  const last = keys.pop() as string;
-  let target: Record<string, unknown> = block;
-  for (const key of keys) target = target[key] as Record<string, unknown>;
-  if (value === undefined) delete target[last];
-  else target[last] = value;
+  for (const [path, value] of Object.entries(patches)) {
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    let target: Record<string, unknown> = block;
+    for (const key of keys) target = target[key] as Record<string, unknown>;
+    if (value === undefined) delete target[last];
+    else target[last] = value;
+  }
   return block;
 }
 
@@ -207,7 +214,8 @@ describe('selectEnvironment', () => {
     });
 
     it('requires a batching window for batches above 10, as SQS does', () => {
-      const error = problemsWith(stagingWith('worker.batchSize', 50));
+      // recordConcurrency 50 so that a batch of 50 still fits in the 60 s timeout (one round of records).
+      const error = problemsWith(stagingWithAll({ 'worker.batchSize': 50, 'worker.recordConcurrency': 50 }));
 
       expect(error.problems).toEqual([
         'worker.maxBatchingWindowSeconds: expected at least 1 when worker.batchSize is above 10 (an SQS event source rule); received 0',
@@ -215,7 +223,10 @@ describe('selectEnvironment', () => {
     });
 
     it('refuses a receive count whose backoff could outlast the retention and lose the message', () => {
-      const error = problemsWith(stagingWith('queue.maxReceiveCount', 29));
+      // A 42,000 s backoff cap: 28 waits fit in 14 days, 29 do not.
+      const error = problemsWith(
+        stagingWithAll({ 'queue.maxReceiveCount': 29, 'worker.maxBackoffSeconds': 42_000 }),
+      );
 
       expect(error.problems[0]).toMatch(
         /^queue\.maxReceiveCount: expected at most 28 with queue\.retentionDays 14: .*delete the message before moving it to the DLQ; received 29$/,
@@ -226,6 +237,176 @@ describe('selectEnvironment', () => {
       const error = problemsWith(stagingWith('alarms.email', 'ops-team'));
 
       expect(error.problems).toEqual(['alarms.email: expected an email address; received "ops-team"']);
+    });
+  });
+
+  describe('the worker settings', () => {
+    it("gives a left-out setting the worker's default, and the lease the timeout plus 30 s", () => {
+      const { config } = selectEnvironment({
+        env: 'staging',
+        environments: { staging: stagingWith('worker.resendSettleSeconds', undefined) },
+      });
+
+      expect(config.worker).toMatchObject({
+        httpTimeoutMs: 15_000,
+        httpConnectTimeoutMs: 3_000,
+        leaseSeconds: config.worker.timeoutSeconds + 30,
+        maxBackoffSeconds: 21_600,
+        resendSettleSeconds: 30,
+      });
+    });
+
+    it('keeps the settings given', () => {
+      const { config } = selectEnvironment({
+        env: 'staging',
+        environments: {
+          staging: stagingWithAll({
+            'worker.httpTimeoutMs': 20_000,
+            'worker.httpConnectTimeoutMs': 2_000,
+            'worker.leaseSeconds': 300,
+            'worker.maxBackoffSeconds': 3_600,
+            'worker.resendSettleSeconds': 120,
+          }),
+        },
+      });
+
+      expect(config.worker).toMatchObject({
+        httpTimeoutMs: 20_000,
+        httpConnectTimeoutMs: 2_000,
+        leaseSeconds: 300,
+        maxBackoffSeconds: 3_600,
+        resendSettleSeconds: 120,
+      });
+    });
+
+    it('infra refuses a function timeout too short for the Coindirect budget', () => {
+      const error = problemsWith(stagingWith('worker.timeoutSeconds', 30));
+
+      expect(error.problems).toEqual([
+        "worker.timeoutSeconds: expected at least 45: a cold start (6.5 s) plus one record's claim → POST → record cycle (29.5 s with worker.httpTimeoutMs 15000) plus the batch wrap-up (9 s) need 45 s; a shorter timeout fails every cold start or leaves every record unstarted, and messages reach the DLQ with no reason; received 30",
+      ]);
+    });
+
+    it('sizes the minimum function timeout by the HTTP timeout', () => {
+      const error = problemsWith(
+        stagingWithAll({
+          'worker.httpTimeoutMs': 30_000,
+          'worker.timeoutSeconds': 59,
+          'worker.leaseSeconds': 90,
+        }),
+      );
+
+      expect(error.problems).toEqual([
+        "worker.timeoutSeconds: expected at least 60: a cold start (6.5 s) plus one record's claim → POST → record cycle (44.5 s with worker.httpTimeoutMs 30000) plus the batch wrap-up (9 s) need 60 s; a shorter timeout fails every cold start or leaves every record unstarted, and messages reach the DLQ with no reason; received 59",
+      ]);
+    });
+
+    it('refuses a batch whose records cannot all start within the timeout', () => {
+      const error = problemsWith(stagingWith('worker.recordConcurrency', 5));
+
+      expect(error.problems).toEqual([
+        "worker.batchSize: expected at most 5 with worker.recordConcurrency 5 and worker.timeoutSeconds 60: a full batch takes 2 round(s) of one record's claim → POST → record cycle (29.5 s with worker.httpTimeoutMs 15000) plus a cold start (6.5 s) and the batch wrap-up (9 s), 74.5 s in all, so records of every full batch are left unstarted and burn receives; received 10",
+      ]);
+    });
+
+    it('refuses a record concurrency above the batch size', () => {
+      const error = problemsWith(stagingWith('worker.batchSize', 5));
+
+      expect(error.problems).toEqual([
+        'worker.recordConcurrency: expected at most worker.batchSize (5): a batch never holds more records than that, so more concurrency is pointless; received 10',
+      ]);
+    });
+
+    it('refuses a lease shorter than the function timeout', () => {
+      const error = problemsWith(stagingWith('worker.leaseSeconds', 50));
+
+      expect(error.problems).toEqual([
+        'worker.leaseSeconds: expected at least worker.timeoutSeconds (60): a lease must outlive the invocation that holds it, or another delivery of the same payout can claim it mid-send; received 50',
+      ]);
+    });
+
+    it('refuses a lease too short for the HTTP timeout', () => {
+      const error = problemsWith(
+        stagingWithAll({ 'worker.httpTimeoutMs': 30_000, 'worker.leaseSeconds': 80 }),
+      );
+
+      expect(error.problems).toEqual([
+        "worker.leaseSeconds: expected at least 90: a lease must cover one record's claim → POST → record cycle (44.5 s with worker.httpTimeoutMs 30000), and the worker refuses to start with less than 3 × worker.httpTimeoutMs (90 s); received 80",
+      ]);
+    });
+
+    it('checks a left-out lease at its default, the timeout plus 30 s', () => {
+      const error = problemsWith(
+        stagingWithAll({ 'worker.httpTimeoutMs': 40_000, 'worker.timeoutSeconds': 80 }),
+      );
+
+      expect(error.problems).toEqual([
+        "worker.leaseSeconds: expected at least 120: a lease must cover one record's claim → POST → record cycle (54.5 s with worker.httpTimeoutMs 40000), and the worker refuses to start with less than 3 × worker.httpTimeoutMs (120 s); received nothing, so the default 110",
+      ]);
+    });
+
+    it('refuses a connect timeout not shorter than the whole HTTP timeout', () => {
+      const error = problemsWith(stagingWith('worker.httpConnectTimeoutMs', 15_000));
+
+      expect(error.problems).toEqual([
+        'worker.httpConnectTimeoutMs: expected less than worker.httpTimeoutMs (15000): connecting is part of the call that timeout bounds, so a connect timeout that long never takes effect; received 15000',
+      ]);
+    });
+
+    it('gives the HTTP timeouts the ranges the worker accepts', () => {
+      const error = problemsWith(
+        stagingWithAll({ 'worker.httpTimeoutMs': 499, 'worker.httpConnectTimeoutMs': 30_001 }),
+      );
+
+      expect(error.problems).toEqual(
+        expect.arrayContaining([
+          'worker.httpTimeoutMs: Too small: expected number to be >=500; received 499',
+          'worker.httpConnectTimeoutMs: Too big: expected number to be <=30000; received 30001',
+        ]),
+      );
+    });
+
+    it('refuses a backoff cap below the resend settle time', () => {
+      const error = problemsWith(
+        stagingWithAll({ 'worker.maxBackoffSeconds': 300, 'worker.resendSettleSeconds': 600 }),
+      );
+
+      expect(error.problems).toEqual([
+        'worker.maxBackoffSeconds: expected at least worker.resendSettleSeconds (600): a settle wait must fit in one backoff, or the message burns receives waiting for it; received 300',
+      ]);
+    });
+
+    it('refuses a backoff cap beyond the longest SQS visibility timeout', () => {
+      const error = problemsWith(stagingWith('worker.maxBackoffSeconds', 43_201));
+
+      expect(error.problems).toEqual([
+        'worker.maxBackoffSeconds: expected at most 43200 (12 h): a backoff wait is an SQS visibility timeout, and SQS allows no longer one; received 43201',
+      ]);
+    });
+
+    it('refuses fewer than 3 receives: first attempt, settle wait, resend', () => {
+      const error = problemsWith(stagingWith('queue.maxReceiveCount', 2));
+
+      expect(error.problems).toEqual([
+        'queue.maxReceiveCount: expected at least 3: the first attempt, the receive after a resend-settle wait that looks the reference up, and the resend; fewer sends a payout that may have reached Coindirect to the DLQ before it is resolved; received 2',
+      ]);
+    });
+
+    it('refuses receives times the backoff cap beyond the retention', () => {
+      const error = problemsWith(stagingWith('queue.retentionDays', 2));
+
+      expect(error.problems).toEqual([
+        'queue.maxReceiveCount: expected at most 7 with queue.retentionDays 2: each backoff wait can last worker.maxBackoffSeconds (21600 s), so 10 receives could take 10 × 21600 s = 216000 s, not less than the retention (172800 s), and SQS would delete the message before moving it to the DLQ; received 10',
+      ]);
+    });
+
+    it.each([
+      [901, 'Too big: expected number to be <=900'],
+      [-1, 'Too small: expected number to be >=0'],
+    ])('refuses a resend settle time of %i, outside 0 to 900', (value, message) => {
+      const error = problemsWith(stagingWith('worker.resendSettleSeconds', value));
+
+      expect(error.problems).toEqual([`worker.resendSettleSeconds: ${message}; received ${value}`]);
     });
   });
 });

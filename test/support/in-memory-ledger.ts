@@ -1,8 +1,18 @@
 // A zero-latency, in-process stand-in for the DynamoDB ledger with the same claim rules, for fuzzing and
-// benchmarks where the ledger is not what is being tested. Integration tests use the real one on moto.
-import type { ClaimResult, Completion } from '#shared/ledger/ledger.ts';
-import type { LedgerRecord } from '#shared/ledger/record.ts';
-import type { ValidPayout } from '#shared/payout/schema.ts';
+// benchmarks where the ledger is not what is being tested. Integration tests use the real one on moto;
+// test/shared/ledger/ledger-contract.ts holds both to the same observable behaviour.
+import { statusRank } from '#shared/coindirect/statuses.ts';
+import {
+  type ClaimRequest,
+  type ClaimResult,
+  type CompleteRequest,
+  claimedOver,
+  type MarkSendAttemptedRequest,
+  type RecordInvalidRequest,
+  type ReleaseRequest,
+  whyNotClaimed,
+} from '#shared/ledger/ledger.ts';
+import { LEDGER_STATE, type LedgerRecord } from '#shared/ledger/record.ts';
 import type { LedgerPort } from '#shared/processing/ports.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -17,83 +27,122 @@ export class InMemoryLedger implements LedgerPort {
     this.#clock = clock;
   }
 
-  async claim(payout: ValidPayout, digest: string, owner: string, messageId: string): Promise<ClaimResult> {
+  /** The same rules as `Ledger.claim`, applied to the map (one call at a time: no races to model). */
+  async claim({ payout, digest, owner, messageId }: ClaimRequest): Promise<ClaimResult> {
     const now = this.#clock();
     const existing = this.records.get(payout.reference);
     const claimable =
       existing === undefined ||
-      existing.state === 'REJECTED' ||
-      (existing.state === 'CLAIMED' && existing.digest === digest && (existing.leaseUntil ?? 0) < now);
-    if (!claimable) {
-      if (existing.state === 'CONFLICT' || existing.digest !== digest)
-        return { kind: 'conflict', record: { ...existing } };
-      if (existing.state === 'SUBMITTED') return { kind: 'alreadySubmitted', record: { ...existing } };
-      return { kind: 'busy', retryInMs: Math.max(1_000, (existing.leaseUntil ?? now) - now) };
-    }
-    const mustReconcile = existing?.state === 'CLAIMED' && existing.sendAttempted;
-    this.records.set(payout.reference, {
-      reference: payout.reference,
-      state: 'CLAIMED',
+      existing.state === LEDGER_STATE.rejected ||
+      (existing.state === LEDGER_STATE.claimed &&
+        existing.digest === digest &&
+        (existing.leaseUntil === undefined || existing.leaseUntil < now));
+    // Not claimable, including a claim repeated by the lease's own holder: answered like a retried write.
+    if (!claimable) return whyNotClaimed(copy(existing), digest, owner, now);
+    const { destination } = payout;
+    // Like the UpdateItem: what the claim does not set is kept (sendAttempted, markers, uuid, lastError…).
+    const next: Mutable<LedgerRecord> = {
+      ...(existing ?? { reference: payout.reference, conflictCount: 0, pendingEvents: [] }),
+      state: LEDGER_STATE.claimed,
       digest,
       leaseOwner: owner,
       leaseUntil: now + this.#leaseMs,
       sendAttempted: existing?.sendAttempted ?? false,
-      attempts: (existing?.attempts ?? 0) + 1,
-      conflictCount: existing?.conflictCount ?? 0,
+      updatedAt: iso(now),
+      createdAt: existing?.createdAt ?? iso(now),
       messageId,
+      attempts: (existing?.attempts ?? 0) + 1,
       amount: payout.amount,
       currency: payout.currency,
       merchantId: payout.merchantId,
-      metadata: payout.metadata,
-    });
-    return { kind: 'claimed', mustReconcile };
+      destinationCurrency: destination.currency,
+      destinationAddress: destination.address,
+      metadata: { ...payout.metadata },
+      ...(destination.protocol === undefined ? {} : { destinationProtocol: destination.protocol }),
+      ...(destination.tag === undefined ? {} : { destinationTag: destination.tag }),
+    };
+    delete next.reasonCode;
+    delete next.reason;
+    this.records.set(payout.reference, next);
+    return claimedOver(existing === undefined ? undefined : copy(existing));
   }
 
   #owned(reference: string, owner: string): Mutable<LedgerRecord> | undefined {
     const record = this.records.get(reference);
-    return record?.state === 'CLAIMED' && record.leaseOwner === owner ? record : undefined;
+    return record?.state === LEDGER_STATE.claimed && record.leaseOwner === owner ? record : undefined;
   }
 
-  async markSendAttempted(reference: string, owner: string): Promise<boolean> {
+  async markSendAttempted({ reference, owner, leaseValidForMs }: MarkSendAttemptedRequest): Promise<boolean> {
     const record = this.#owned(reference, owner);
-    if (record) record.sendAttempted = true;
-    return record !== undefined;
+    const now = this.#clock();
+    if (record?.leaseUntil === undefined || record.leaseUntil < now + leaseValidForMs) return false;
+    record.sendAttempted = true;
+    record.lastSendAttemptAt = now;
+    record.updatedAt = iso(now);
+    return true;
   }
 
-  async complete(reference: string, owner: string, completion: Completion): Promise<boolean> {
+  async complete({ reference, owner, completion, events = [] }: CompleteRequest): Promise<boolean> {
     const record = this.#owned(reference, owner);
-    if (!record) return false;
+    if (!record) {
+      // As `Ledger.complete` after a lost response: the same final state written by the same owner.
+      const current = this.records.get(reference);
+      return current?.state === completion.state && current.completedBy === owner;
+    }
+    const now = this.#clock();
     record.state = completion.state;
-    if (completion.state === 'SUBMITTED') record.uuid = completion.uuid;
-    else {
+    record.updatedAt = iso(now);
+    record.completedBy = owner;
+    const held = completion.state === LEDGER_STATE.rejected ? undefined : completion;
+    if (held?.uuid !== undefined) {
+      record.uuid = held.uuid;
+      record.openSince = now;
+      if (held.coindirectStatus !== undefined) {
+        record.coindirectStatus = held.coindirectStatus;
+        const rank = statusRank(held.coindirectStatus);
+        if (rank !== undefined) record.statusRank = rank;
+      }
+    }
+    if (completion.state !== LEDGER_STATE.submitted) {
       record.reasonCode = completion.reasonCode;
       record.reason = completion.reason;
+      if (events.length > 0 && held?.uuid === undefined) record.openSince ??= now;
+    }
+    if (events.length > 0) {
+      record.pendingEvents = [...(record.pendingEvents ?? []), ...events];
+      record.eventsVersion = (record.eventsVersion ?? 0) + 1;
     }
     delete record.leaseOwner;
     delete record.leaseUntil;
     return true;
   }
 
-  async release(reference: string, owner: string, lastError: string): Promise<boolean> {
+  async release({ reference, owner, lastError }: ReleaseRequest): Promise<boolean> {
     const record = this.#owned(reference, owner);
     if (!record) return false;
     record.lastError = lastError;
+    record.updatedAt = iso(this.#clock());
     delete record.leaseOwner;
     delete record.leaseUntil;
     return true;
   }
 
-  async recordInvalid(
-    reference: string,
-    messageId: string,
-    reasonCode: string,
-    reason: string,
-  ): Promise<boolean> {
+  async recordInvalid({
+    reference,
+    messageId,
+    reasonCode,
+    reason,
+    events = [],
+  }: RecordInvalidRequest): Promise<boolean> {
     const existing = this.records.get(reference);
-    if (existing !== undefined && existing.state !== 'REJECTED') return false;
+    if (existing !== undefined && (existing.state !== LEDGER_STATE.rejected || existing.sendAttempted)) {
+      return false;
+    }
+    const now = this.#clock();
+    // Like the PutItem: the item is replaced whole; only markers still pending are carried over.
     this.records.set(reference, {
       reference,
-      state: 'REJECTED',
+      state: LEDGER_STATE.rejected,
       reasonCode,
       reason,
       messageId,
@@ -101,6 +150,12 @@ export class InMemoryLedger implements LedgerPort {
       attempts: 0,
       conflictCount: 0,
       metadata: {},
+      createdAt: iso(now),
+      updatedAt: iso(now),
+      pendingEvents: events.length === 0 ? [] : [...(existing?.pendingEvents ?? []), ...events],
+      ...(events.length === 0
+        ? {}
+        : { eventsVersion: (existing?.eventsVersion ?? 0) + 1, openSince: existing?.openSince ?? now }),
     });
     return true;
   }
@@ -112,4 +167,22 @@ export class InMemoryLedger implements LedgerPort {
       record.lastConflictReason = reason;
     }
   }
+
+  /** The record for a reference, as a copy (like a read). */
+  async get(reference: string): Promise<LedgerRecord | undefined> {
+    const record = this.records.get(reference);
+    return record === undefined ? undefined : copy(record);
+  }
+}
+
+function copy(record: LedgerRecord): LedgerRecord {
+  return {
+    ...record,
+    metadata: { ...record.metadata },
+    pendingEvents: [...(record.pendingEvents ?? [])],
+  };
+}
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
 }

@@ -40,7 +40,8 @@ export class InMemoryLifecycleLedger implements Port {
 
   async advanceStatus(advance: StatusAdvance): Promise<boolean> {
     const record = this.records.get(advance.reference);
-    if (record?.state !== 'SUBMITTED' || record.uuid !== advance.uuid) return false;
+    const held = record?.state === 'SUBMITTED' || record?.state === 'CONFLICT';
+    if (record === undefined || !held || record.uuid !== advance.uuid) return false;
     if (record.statusRank !== undefined && record.statusRank >= advance.rank) return false;
     this.advances.push(advance);
     record.coindirectStatus = advance.status;

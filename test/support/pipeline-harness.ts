@@ -11,7 +11,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '#functions/payout-worker/config.ts';
 import { createBatchHandler } from '#functions/payout-worker/handler.ts';
 import { createWorkerDeps, type WorkerOverrides } from '#functions/payout-worker/worker.ts';
@@ -81,6 +81,8 @@ export interface Rig {
   /** A worker as one Lambda container would run it; call again for a second, independent container. */
   newHandler(overrides?: WorkerOverrides): RigHandler;
   readonly handler: RigHandler;
+  /** The rig's worker, invoked with a Lambda context of the caller's (its own deadline). */
+  handlerWith(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
   send(body: string | object): Promise<string>;
   /** Receives up to `max` visible messages (real receipt handles and receive counts). */
   receive(max?: number): Promise<Message[]>;
@@ -117,14 +119,16 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     PAYOUT_MAX_AMOUNTS: '{"EUR":"5000","USD":"5000"}',
     HTTP_TIMEOUT_MS: '2000',
     HTTP_CONNECT_TIMEOUT_MS: '1000',
-    LEASE_SECONDS: '10',
+    LEASE_SECONDS: '40',
+    // Tests written before the settle rule resend right after an empty lookup; vendor-modes tests set it.
+    RESEND_SETTLE_SECONDS: '0',
     ...options.env,
   };
   const config = loadConfig(env);
   const logger = new CapturingLogger();
   const metrics = new CountingMetrics();
   const powertools = new Logger({ serviceName: 'payout-worker-test', logLevel: 'SILENT' });
-  const newHandler = (overrides: WorkerOverrides = {}): RigHandler => {
+  const batchHandler = (overrides: WorkerOverrides = {}) => {
     const deps = createWorkerDeps(config, logger, metrics, {
       sqs,
       dynamodb,
@@ -132,9 +136,13 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       ...options.overrides,
       ...overrides,
     });
-    const handle = createBatchHandler(() => deps, powertools);
+    return createBatchHandler(() => deps, powertools);
+  };
+  const newHandler = (overrides: WorkerOverrides = {}): RigHandler => {
+    const handle = batchHandler(overrides);
     return (event) => handle(event, localContext('payout-worker', 30_000));
   };
+  const withContext = batchHandler();
   const ledger = new Ledger({ client: dynamodb, tableName: resources.tableName, leaseMs: config.leaseMs });
 
   return {
@@ -146,6 +154,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     env,
     newHandler,
     handler: newHandler(),
+    handlerWith: (event, context) => withContext(event, context),
     async send(body) {
       const out = await sqs.send(
         new SendMessageCommand({

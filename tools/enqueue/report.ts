@@ -45,7 +45,7 @@ export function printReport(report: EnqueueReport, json: boolean, io: CliIo): vo
       formatTable(
         ['line', 'field', 'reason'],
         report.invalid.map((i) => [String(i.line), i.field, i.reason]),
-        160,
+        { maxCellWidth: 160 },
       ),
       '',
     );
@@ -82,7 +82,7 @@ export function printReport(report: EnqueueReport, json: boolean, io: CliIo): vo
       formatTable(
         ['line', 'reference', 'code', 'reason'],
         report.failed.map((f) => [String(f.line), f.reference, f.code, f.reason]),
-        160,
+        { maxCellWidth: 160 },
       ),
     );
   }

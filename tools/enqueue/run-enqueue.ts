@@ -21,14 +21,8 @@ import {
   parsePayoutFile,
 } from '../lib/payout-file.ts';
 import { bar, progressLine } from '../lib/progress.ts';
-import {
-  type AwsOptions,
-  checkEnvironmentName,
-  readStackOutputs,
-  readWorkerEnvironment,
-  STACK_OUTPUT,
-  workerStackName,
-} from '../lib/stack.ts';
+import { stackNameFromFlags } from '../lib/resolve-stack.ts';
+import { type AwsOptions, readStackOutputs, readWorkerEnvironment, STACK_OUTPUT } from '../lib/stack.ts';
 import { count } from '../lib/table.ts';
 import { type ValidRow, validateRows } from '../lib/validate-rows.ts';
 import { type EnqueueReport, printReport, type SendFailure } from './report.ts';
@@ -137,8 +131,7 @@ async function enqueue(path: string, flags: Flags, io: CliIo, deps: EnqueueDeps)
   }
   // Every argument is checked before the file is read or AWS is asked anything.
   const fromFlags = settingsFromFlags(flags);
-  const stackName =
-    flags.env === undefined ? undefined : (flags.stack ?? workerStackName(checkEnvironmentName(flags.env)));
+  const stackName = stackNameFromFlags(flags);
   const text = await readPayoutFile(path);
   const format = flags.format ?? detectFormat(path, text);
   const file = parsePayoutFile(text, format);

@@ -116,7 +116,7 @@ function awsHint(error: Error): string | undefined {
   if (/Region is missing/i.test(message)) return 'Set AWS_REGION (or a region in your AWS profile).';
   if (/ExpiredToken|RequestExpired/.test(name)) return 'Your AWS session expired: log in again.';
   if (/AccessDenied|UnauthorizedOperation|UnrecognizedClient|InvalidClientTokenId/.test(name)) {
-    return 'AWS refused the call: check that your role has the permission named above (tools/README.md lists what each command needs).';
+    return 'AWS refused the call: check that your role has the permission named above (docs/operations.md lists what each command needs).';
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(`${name} ${message}`)) {
     return 'Could not reach the AWS endpoint: check your network, AWS_REGION and AWS_ENDPOINT_URL (unset it for real AWS).';

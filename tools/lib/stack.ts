@@ -1,8 +1,11 @@
-// The deployed stack as the tools see it: outputs of `CoindirectPayouts-<env>-Worker` (infra/payout-app.ts)
-// and the worker function's own settings.
+// The deployed stack as the tools see it: outputs of `CoindirectPayouts-<env>-Worker` and the worker
+// function's own settings. Stack names and output keys: shared/deployment/stacks.ts, as the CDK app uses them.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { WORKER_STACK_OUTPUTS } from '#shared/deployment/stacks.ts';
 import { CliError, UsageError } from './errors.ts';
+
+export { workerStackName } from '#shared/deployment/stacks.ts';
 
 /** SDK client settings; empty means the SDK's defaults (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, …). */
 export interface AwsOptions {
@@ -13,18 +16,13 @@ export interface AwsOptions {
 
 /** Output keys of the worker stack the tools read. */
 export const STACK_OUTPUT = {
-  queueUrl: 'PayoutQueueUrl',
-  dlqUrl: 'DeadLetterQueueUrl',
-  secretArn: 'HawkSecretArn',
-  tableName: 'LedgerTableName',
-  functionName: 'WorkerFunctionName',
+  queueUrl: WORKER_STACK_OUTPUTS.payoutQueueUrl,
+  dlqUrl: WORKER_STACK_OUTPUTS.deadLetterQueueUrl,
+  secretArn: WORKER_STACK_OUTPUTS.hawkSecretArn,
+  tableName: WORKER_STACK_OUTPUTS.ledgerTableName,
+  functionName: WORKER_STACK_OUTPUTS.workerFunctionName,
 } as const;
 export type StackOutputKey = (typeof STACK_OUTPUT)[keyof typeof STACK_OUTPUT];
-
-/** The worker stack's name for an environment, as `infra/payout-app.ts` names it. */
-export function workerStackName(environment: string): string {
-  return `CoindirectPayouts-${environment}-Worker`;
-}
 
 /** Reads a deployed stack's outputs once; `require` says which flag to pass when one is missing. */
 export class StackOutputs {
@@ -77,7 +75,7 @@ export async function readStackOutputs(aws: AwsOptions, stackName: string): Prom
 function notFound(stackName: string, cause?: unknown): CliError {
   return new CliError(
     `stack ${stackName} was not found. Check AWS_PROFILE and AWS_REGION (the stack's region), deploy it ` +
-      '(README: Deploy), or name the resource with a flag instead of --env (see --help).',
+      '(docs/operations.md, "Deploy"), or name the resource with a flag instead of --env (see --help).',
     { cause },
   );
 }

@@ -58,6 +58,7 @@ export function liveView(outcome: LookupOutcome, baseUrl: string): LiveView | { 
       return { error: 'Coindirect throttled the lookup (HTTP 429): try again in a minute' };
     case 'ambiguous':
     case 'unreachable':
+    case 'outOfTime':
       return { error: `no usable answer from ${baseUrl}: ${outcome.detail}` };
   }
 }

@@ -10,15 +10,8 @@ import { Ledger } from '#shared/ledger/ledger.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
 import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
-import {
-  type AwsOptions,
-  checkEnvironmentName,
-  readStackOutputs,
-  readWorkerEnvironment,
-  STACK_OUTPUT,
-  type StackOutputs,
-  workerStackName,
-} from '../lib/stack.ts';
+import { stackOutputsFromFlags } from '../lib/resolve-stack.ts';
+import { type AwsOptions, readWorkerEnvironment, STACK_OUTPUT, type StackOutputs } from '../lib/stack.ts';
 import { formatLedger, formatLive, type LiveView, liveView } from './format.ts';
 
 export const STATUS_USAGE = `usage: npm run payout-status -- REFERENCE (--env NAME | --table NAME) [options]
@@ -93,10 +86,7 @@ export function payoutStatusCommand(deps: StatusDeps = {}): Command {
 
 async function status(reference: string, flags: Flags, io: CliIo, deps: StatusDeps): Promise<number> {
   const aws = deps.aws ?? {};
-  const outputs =
-    flags.env === undefined
-      ? undefined
-      : await readStackOutputs(aws, flags.stack ?? workerStackName(checkEnvironmentName(flags.env)));
+  const outputs = await stackOutputsFromFlags(aws, flags);
   const table = flags.table ?? outputs?.require(STACK_OUTPUT.tableName, '--table');
   if (table === undefined) throw new UsageError('say which ledger: --env NAME or --table NAME');
 

@@ -15,13 +15,8 @@ import {
 import { CliError, UsageError } from '../lib/errors.ts';
 import { progressLine } from '../lib/progress.ts';
 import { confirm } from '../lib/prompt.ts';
-import {
-  type AwsOptions,
-  checkEnvironmentName,
-  readStackOutputs,
-  STACK_OUTPUT,
-  workerStackName,
-} from '../lib/stack.ts';
+import { resolveFromStack } from '../lib/resolve-stack.ts';
+import { type AwsOptions, STACK_OUTPUT } from '../lib/stack.ts';
 import { count, formatTable } from '../lib/table.ts';
 
 export const REDRIVE_USAGE = `usage: npm run redrive -- (--env NAME | --dlq-url URL --queue-url URL) [options]
@@ -93,16 +88,10 @@ export function redriveCommand(deps: RedriveDeps = {}): Command {
         if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
         const flags = validateFlags(flagsSchema, values);
         const aws = deps.aws ?? {};
-        let dlqUrl = flags['dlq-url'];
-        let queueUrl = flags['queue-url'];
-        if (flags.env !== undefined && (dlqUrl === undefined || queueUrl === undefined)) {
-          const outputs = await readStackOutputs(
-            aws,
-            flags.stack ?? workerStackName(checkEnvironmentName(flags.env)),
-          );
-          dlqUrl ??= outputs.require(STACK_OUTPUT.dlqUrl, '--dlq-url');
-          queueUrl ??= outputs.require(STACK_OUTPUT.queueUrl, '--queue-url');
-        }
+        const { 'dlq-url': dlqUrl, 'queue-url': queueUrl } = await resolveFromStack(aws, flags, {
+          'dlq-url': STACK_OUTPUT.dlqUrl,
+          'queue-url': STACK_OUTPUT.queueUrl,
+        });
         if (dlqUrl === undefined || (queueUrl === undefined && !flags.list)) {
           throw new UsageError('say which queues: --env NAME, or --dlq-url URL and --queue-url URL');
         }
@@ -198,7 +187,7 @@ function printReport(
     `${count(total)} messages in the DLQ ${request.dlqUrl}:\n${formatTable(
       ['reasonCode', 'outcome', 'count', 'example reference', 'example reason'],
       groups.map((g) => [g.reasonCode, g.outcome, count(g.count), g.sampleReference ?? '-', g.sampleReason]),
-      90,
+      { maxCellWidth: 90 },
     )}\n`,
   );
 }

@@ -9,13 +9,8 @@ import type { HawkCredentials } from '#shared/coindirect/hawk-signer.ts';
 import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
 import { promptHidden, promptLine, readStdin } from '../lib/prompt.ts';
-import {
-  type AwsOptions,
-  checkEnvironmentName,
-  readStackOutputs,
-  STACK_OUTPUT,
-  workerStackName,
-} from '../lib/stack.ts';
+import { resolveFromStack } from '../lib/resolve-stack.ts';
+import { type AwsOptions, STACK_OUTPUT } from '../lib/stack.ts';
 import { invokeCredentialCheck } from './invoke-check.ts';
 import { type RotationReport, rotateSecret } from './rotate.ts';
 
@@ -89,16 +84,10 @@ export function rotateSecretCommand(deps: RotateDeps = {}): Command {
         }
         const flags = validateFlags(flagsSchema, values);
         const aws = deps.aws ?? {};
-        let secretId = flags['secret-id'];
-        let functionName = flags['function-name'];
-        if (flags.env !== undefined && (secretId === undefined || functionName === undefined)) {
-          const outputs = await readStackOutputs(
-            aws,
-            flags.stack ?? workerStackName(checkEnvironmentName(flags.env)),
-          );
-          secretId ??= outputs.require(STACK_OUTPUT.secretArn, '--secret-id');
-          functionName ??= outputs.require(STACK_OUTPUT.functionName, '--function-name');
-        }
+        const { 'secret-id': secretId, 'function-name': functionName } = await resolveFromStack(aws, flags, {
+          'secret-id': STACK_OUTPUT.secretArn,
+          'function-name': STACK_OUTPUT.functionName,
+        });
         if (secretId === undefined) throw new UsageError('say which secret: --env NAME or --secret-id ID');
         const check =
           deps.checkCredentials ??

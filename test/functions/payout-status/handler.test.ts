@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadStatusConfig } from '#functions/payout-status/config.ts';
-import { createStatusHandler, toStatusDeliveries } from '#functions/payout-status/handler.ts';
+import { createStatusHandler } from '#functions/payout-status/handler.ts';
 import { createSweepHandler } from '#functions/payout-status/sweep.ts';
 import { InMemoryLifecycleLedger } from '#test/support/in-memory-lifecycle-ledger.ts';
 import { CapturingLogger } from '#test/support/pipeline-harness.ts';
@@ -21,25 +21,6 @@ const record = (messageId: string, body: string, receiveCount = '1') => ({
 });
 
 describe('payout-status handler', () => {
-  it('reads the receive count of each record and reports records it cannot read as failures', () => {
-    // Act
-    const { deliveries, malformedIds } = toStatusDeliveries({
-      Records: [record('a', '{}', '2'), { messageId: 'b', body: '{}' }],
-    });
-
-    // Assert
-    expect(deliveries).toEqual([{ messageId: 'a', body: '{}', receiveCount: 2 }]);
-    expect(malformedIds).toEqual(['b']);
-  });
-
-  it('fails the whole batch for a record without a messageId, so nothing is dropped', () => {
-    // Act
-    const act = () => toStatusDeliveries({ Records: [{ body: '{}' }] });
-
-    // Assert
-    expect(act).toThrow('SQS record without a messageId');
-  });
-
   it('returns the failed and malformed records as batchItemFailures', async () => {
     // Arrange
     const logger = new CapturingLogger();

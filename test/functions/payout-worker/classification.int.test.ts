@@ -12,7 +12,7 @@ const endpoint = motoEndpoint();
 const credentials = { hawkAuthId: DEFAULT_CREDENTIAL.id, hawkAuthKey: DEFAULT_CREDENTIAL.key };
 const staticCredentials = { get: async () => credentials, refresh: async () => credentials };
 
-// One row of design.md § "How outcomes are classified" per test, through the real handler, ledger (moto)
+// One row of the classification in docs/coindirect.md ("Error codes and how each is classified") per test, through the real handler, ledger (moto)
 // and Coindirect simulator.
 describe.skipIf(endpoint === null)('payout worker: outcome classification', () => {
   let rig: Rig;

@@ -20,8 +20,26 @@ describe('loadConfig', () => {
       addressNetwork: 'mainnet',
       recordConcurrency: 10,
       leaseMs: 120_000,
+      resendSettleMs: 30_000,
       signQuery: true,
     });
+  });
+
+  it('reads RESEND_SETTLE_SECONDS in 0–900 and refuses anything else', () => {
+    expect(loadConfig({ ...REQUIRED, RESEND_SETTLE_SECONDS: '0' }).resendSettleMs).toBe(0);
+    expect(loadConfig({ ...REQUIRED, RESEND_SETTLE_SECONDS: '900' }).resendSettleMs).toBe(900_000);
+    expect(() => loadConfig({ ...REQUIRED, RESEND_SETTLE_SECONDS: '901' })).toThrow(
+      /RESEND_SETTLE_SECONDS: must be at most 900/,
+    );
+    expect(() => loadConfig({ ...REQUIRED, RESEND_SETTLE_SECONDS: '2.5' })).toThrow(
+      /RESEND_SETTLE_SECONDS: must be a whole number/,
+    );
+  });
+
+  it('refuses a cap for a price currency whose minor unit it does not know', () => {
+    expect(() => loadConfig({ ...REQUIRED, PAYOUT_MAX_AMOUNTS: '{"EUR":"10","XYZ":"10"}' })).toThrow(
+      /PAYOUT_MAX_AMOUNTS: XYZ has no known minor unit; supported: .*EUR/,
+    );
   });
 
   it('names every missing required variable', () => {

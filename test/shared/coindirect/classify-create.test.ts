@@ -63,7 +63,12 @@ describe('classifyCreate', () => {
     const outcome = classifyCreate(response(400, body), NOW);
 
     // Assert
-    expect(outcome).toEqual({ kind: 'rejected', code: 'unique', message: 'merchantId: must be unique' });
+    expect(outcome).toEqual({
+      kind: 'rejected',
+      code: 'unique',
+      message: 'merchantId: must be unique',
+      namesReference: false,
+    });
   });
 
   it('returns rejected with the code and message when a 400 says invalidPayout', () => {
@@ -82,6 +87,23 @@ describe('classifyCreate', () => {
       kind: 'rejected',
       code: 'invalidPayout',
       message: 'payOutInstruction: Invalid Instruction for Payout',
+      namesReference: false,
+    });
+  });
+
+  it('marks a refusal whose errorList names the reference parameter, whatever its code', () => {
+    // Arrange: a vendor that refuses a taken reference with an undocumented code.
+    const body = errorList({ parameter: 'reference', code: 'invalidPayout', message: 'Duplicate reference' });
+
+    // Act
+    const outcome = classifyCreate(response(400, body), NOW);
+
+    // Assert
+    expect(outcome).toEqual({
+      kind: 'rejected',
+      code: 'invalidPayout',
+      message: 'reference: Duplicate reference',
+      namesReference: true,
     });
   });
 
@@ -95,7 +117,7 @@ describe('classifyCreate', () => {
     const outcome = classifyCreate(response(400, errorList({ code, message })), NOW);
 
     // Assert
-    expect(outcome).toEqual({ kind: 'rejected', code, message });
+    expect(outcome).toEqual({ kind: 'rejected', code, message, namesReference: false });
   });
 
   it('joins every entry into the message and keeps the first code when a 400 lists several errors', () => {
@@ -113,6 +135,7 @@ describe('classifyCreate', () => {
       kind: 'rejected',
       code: 'MER-PAY-2001',
       message: 'amount: below minimum; payOutDetails.address: bad address',
+      namesReference: false,
     });
   });
 

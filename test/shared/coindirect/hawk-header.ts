@@ -1,5 +1,5 @@
 // Test helpers: read a `Hawk …` header back, and compute a HAWK 1.1 header MAC independently of the
-// `hawk` package (node:crypto over the normalized string of coindirect-api.md §2.2), so a signing bug
+// `hawk` package (node:crypto over the normalized string in docs/coindirect.md, "HAWK request signing"), so a signing bug
 // in the code under test cannot hide behind the same bug in the check.
 import { createHmac } from 'node:crypto';
 
@@ -63,5 +63,5 @@ export function expectedMac(input: MacInput): string {
   return createHmac('sha256', Buffer.from(input.key, 'utf8')).update(normalized).digest('base64');
 }
 
-/** Coindirect's documented key (coindirect-api.md §2.4); the §9 vectors use it too. */
+/** Coindirect's documented test key (docs/coindirect.md, "HAWK request signing"); the derived vectors use it too. */
 export const VECTOR_KEY = 'XVNjIiG8ePzqCsQ20qk0ChIvQJpG7S0GQq5MSkEhTdSBxGMmoI82S4n0O188F9Eo';

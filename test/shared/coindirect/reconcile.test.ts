@@ -125,7 +125,20 @@ describe('differencesFrom', () => {
     expect(differences).toEqual([]);
   });
 
-  it('compares a non-hex address case-sensitively', () => {
+  it('compares a base58 address case-sensitively', () => {
+    // Arrange: base58 is case-sensitive; a legacy BTC address in another case is another address.
+    const legacy = '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa';
+    const payout = btcPayout({ destination: { currency: 'BTC', address: legacy } });
+    const summary = btcSummary({ address: { address: legacy.toLowerCase(), tag: null, protocol: null } });
+
+    // Act
+    const differences = differencesFrom(payout, summary);
+
+    // Assert
+    expect(differences).toEqual([expect.stringMatching(/^destination\.address:/)]);
+  });
+
+  it('compares a bech32 address in any case: Coindirect may store it lower- or upper-cased', () => {
     // Arrange
     const summary = btcSummary({
       address: { address: btcPayout().destination.address.toUpperCase(), tag: null, protocol: null },
@@ -135,7 +148,15 @@ describe('differencesFrom', () => {
     const differences = differencesFrom(btcPayout(), summary);
 
     // Assert
-    expect(differences).toEqual([expect.stringMatching(/^destination\.address:/)]);
+    expect(differences).toEqual([]);
+  });
+
+  it('reads a zero-padded tag at Coindirect as the same number', () => {
+    // Act
+    const differences = differencesFrom(xrpPayout('7'), xrpSummary(XRP_ADDRESS, '007'));
+
+    // Assert
+    expect(differences).toEqual([]);
   });
 
   it('reads the XRP tag from the ?dt= suffix when Coindirect returns the address in that form', () => {

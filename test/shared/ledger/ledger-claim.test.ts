@@ -30,7 +30,7 @@ beforeEach(() => {
 /** Claims and returns the UpdateItem input the ledger sent. */
 async function sentClaim(): Promise<UpdateItemCommandInput> {
   dynamo.on(UpdateItemCommand).resolves({});
-  await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'message-2');
+  await ledgerAt().claim({ payout: btcPayout(), digest: DIGEST, owner: 'owner-b', messageId: 'message-2' });
   const [call] = dynamo.commandCalls(UpdateItemCommand);
   if (call === undefined) throw new Error('claim sent no UpdateItem');
   return call.args[0].input;
@@ -102,7 +102,7 @@ describe('Ledger.claim: the request', () => {
   it('can claim again a reference whose previous holder gave its lease back with release()', async () => {
     // Arrange: owner-a held the lease and released it after a transient failure (a 503, say).
     dynamo.on(UpdateItemCommand).resolves({});
-    await ledgerAt().release('ref-000123', 'owner-a', 'HTTP 503');
+    await ledgerAt().release({ reference: 'ref-000123', owner: 'owner-a', lastError: 'HTTP 503' });
     const releaseInput = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input;
     const held = stored({ state: 'CLAIMED', digest: DIGEST, leaseOwner: 'owner-a', leaseUntil: NOW + 5_000 });
     const released = afterRemove(held, releaseInput?.UpdateExpression);
@@ -149,34 +149,89 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(UpdateItemCommand).resolves({});
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     expect(result).toEqual({ kind: 'claimed', mustReconcile: false });
   });
 
+  const reconcile = (lastSendAttemptAt: number) => ({
+    kind: 'claimed',
+    mustReconcile: true,
+    lastSendAttemptAt,
+  });
+  const fresh = { kind: 'claimed', mustReconcile: false };
   it.each([
-    ['CLAIMED with sendAttempted', stored({ state: 'CLAIMED', digest: DIGEST, sendAttempted: true }), true],
-    ['CLAIMED without sendAttempted', stored({ state: 'CLAIMED', digest: DIGEST }), false],
+    [
+      'CLAIMED with sendAttempted',
+      stored({ state: 'CLAIMED', digest: DIGEST, sendAttempted: true, lastSendAttemptAt: NOW - 5_000 }),
+      reconcile(NOW - 5_000),
+    ],
+    ['CLAIMED without sendAttempted', stored({ state: 'CLAIMED', digest: DIGEST }), fresh],
     [
       'CLAIMED with sendAttempted false',
       stored({ state: 'CLAIMED', digest: DIGEST, sendAttempted: false }),
-      false,
+      fresh,
     ],
+    // A redriven REJECTED item that may have been sent is looked up before any POST.
     [
       'REJECTED with sendAttempted',
-      stored({ state: 'REJECTED', digest: DIGEST, sendAttempted: true }),
-      false,
+      stored({ state: 'REJECTED', digest: DIGEST, sendAttempted: true, lastSendAttemptAt: NOW - 9_000 }),
+      reconcile(NOW - 9_000),
     ],
-  ])('sets mustReconcile to %s → %s when the previous item was that', async (_label, previous, expected) => {
+    [
+      'CLAIMED with sendAttempted from before lastSendAttemptAt existed',
+      stored({
+        state: 'CLAIMED',
+        digest: DIGEST,
+        sendAttempted: true,
+        updatedAt: new Date(NOW - 2_000).toISOString(),
+      }),
+      reconcile(NOW - 2_000),
+    ],
+  ])('answers for a previous item %s', async (_label, previous, expected) => {
     // Arrange
     dynamo.on(UpdateItemCommand).resolves({ Attributes: previous });
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
-    expect(result).toEqual({ kind: 'claimed', mustReconcile: expected });
+    expect(result).toEqual(expected);
+  });
+
+  it('recognises its own claim when the response was lost and the retry finds its lease', async () => {
+    // Arrange: the first write committed; the SDK's retry fails its condition on our own lease.
+    const ours = stored({
+      state: 'CLAIMED',
+      digest: DIGEST,
+      leaseOwner: 'owner-b',
+      leaseUntil: NOW + 60_000,
+      sendAttempted: true,
+      lastSendAttemptAt: NOW - 1_000,
+    });
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed(ours));
+
+    // Act
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
+
+    // Assert
+    expect(result).toEqual(reconcile(NOW - 1_000));
   });
 
   it('returns alreadySubmitted with the record when the item is SUBMITTED with the same digest', async () => {
@@ -185,7 +240,12 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(UpdateItemCommand).rejects(conditionFailed(item));
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     expect(result).toMatchObject({
@@ -204,7 +264,12 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(UpdateItemCommand).rejects(conditionFailed(item));
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     expect(result.kind).toBe('conflict');
@@ -221,7 +286,12 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(UpdateItemCommand).rejects(conditionFailed(item));
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     expect(result).toEqual({ kind: 'busy', retryInMs: 42_000 });
@@ -233,7 +303,12 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(UpdateItemCommand).rejects(conditionFailed(item));
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     expect(result).toEqual({ kind: 'busy', retryInMs: 1_000 });
@@ -245,7 +320,12 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(GetItemCommand).resolves({ Item: stored({ state: 'SUBMITTED', digest: DIGEST, uuid: 'u-9' }) });
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     expect(result.kind).toBe('alreadySubmitted');
@@ -262,7 +342,12 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(GetItemCommand).resolves({});
 
     // Act
-    const result = await ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = await ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     expect(result.kind).toBe('busy');
@@ -274,7 +359,12 @@ describe('Ledger.claim: the result', () => {
     dynamo.on(UpdateItemCommand).rejects(failure);
 
     // Act
-    const result = ledgerAt().claim(btcPayout(), DIGEST, 'owner-b', 'm-2');
+    const result = ledgerAt().claim({
+      payout: btcPayout(),
+      digest: DIGEST,
+      owner: 'owner-b',
+      messageId: 'm-2',
+    });
 
     // Assert
     await expect(result).rejects.toThrow('ProvisionedThroughputExceededException');

@@ -32,6 +32,9 @@ export interface StoredFields {
   readonly sendAttempted?: boolean;
   readonly uuid?: string;
   readonly reason?: string;
+  readonly lastSendAttemptAt?: number;
+  readonly updatedAt?: string;
+  readonly completedBy?: string;
 }
 
 /** A ledger item as DynamoDB would hold it. */
@@ -43,6 +46,10 @@ export function stored(fields: StoredFields, reference = 'ref-000123'): Item {
   if (fields.sendAttempted !== undefined) item.sendAttempted = { BOOL: fields.sendAttempted };
   if (fields.uuid !== undefined) item.uuid = { S: fields.uuid };
   if (fields.reason !== undefined) item.reason = { S: fields.reason };
+  if (fields.lastSendAttemptAt !== undefined)
+    item.lastSendAttemptAt = { N: String(fields.lastSendAttemptAt) };
+  if (fields.updatedAt !== undefined) item.updatedAt = { S: fields.updatedAt };
+  if (fields.completedBy !== undefined) item.completedBy = { S: fields.completedBy };
   return item;
 }
 

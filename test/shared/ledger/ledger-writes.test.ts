@@ -21,14 +21,29 @@ beforeEach(() => {
 type FencedWrite = (ledger: Ledger) => Promise<boolean>;
 
 const FENCED: ReadonlyArray<readonly [string, FencedWrite]> = [
-  ['markSendAttempted', (l) => l.markSendAttempted('ref-000123', 'owner-a')],
-  ['complete SUBMITTED', (l) => l.complete('ref-000123', 'owner-a', { state: 'SUBMITTED', uuid: 'u-1' })],
+  [
+    'markSendAttempted',
+    (l) => l.markSendAttempted({ reference: 'ref-000123', owner: 'owner-a', leaseValidForMs: 15_000 }),
+  ],
+  [
+    'complete SUBMITTED',
+    (l) =>
+      l.complete({
+        reference: 'ref-000123',
+        owner: 'owner-a',
+        completion: { state: 'SUBMITTED', uuid: 'u-1' },
+      }),
+  ],
   [
     'complete REJECTED',
     (l) =>
-      l.complete('ref-000123', 'owner-a', { state: 'REJECTED', reasonCode: 'MER-PAY-2027', reason: 'bad' }),
+      l.complete({
+        reference: 'ref-000123',
+        owner: 'owner-a',
+        completion: { state: 'REJECTED', reasonCode: 'MER-PAY-2027', reason: 'bad' },
+      }),
   ],
-  ['release', (l) => l.release('ref-000123', 'owner-a', 'HTTP 503')],
+  ['release', (l) => l.release({ reference: 'ref-000123', owner: 'owner-a', lastError: 'HTTP 503' })],
 ];
 
 async function sentUpdate(write: FencedWrite): Promise<UpdateItemCommandInput> {
@@ -123,7 +138,9 @@ describe.each(FENCED)('Ledger %s', (_name, write) => {
 describe('Ledger write contents', () => {
   it('sets sendAttempted to true when marking a send', async () => {
     // Act
-    const input = await sentUpdate((l) => l.markSendAttempted('ref-000123', 'owner-a'));
+    const input = await sentUpdate((l) =>
+      l.markSendAttempted({ reference: 'ref-000123', owner: 'owner-a', leaseValidForMs: 15_000 }),
+    );
 
     // Assert
     expect(input.UpdateExpression).toMatch(/sendAttempted = :true/);
@@ -133,10 +150,14 @@ describe('Ledger write contents', () => {
   it('stores state, uuid and Coindirect status, and drops the lease, when completing SUBMITTED', async () => {
     // Act
     const input = await sentUpdate((l) =>
-      l.complete('ref-000123', 'owner-a', {
-        state: 'SUBMITTED',
-        uuid: 'cd-uuid',
-        coindirectStatus: 'PROCESSING',
+      l.complete({
+        reference: 'ref-000123',
+        owner: 'owner-a',
+        completion: {
+          state: 'SUBMITTED',
+          uuid: 'cd-uuid',
+          coindirectStatus: 'PROCESSING',
+        },
       }),
     );
 
@@ -152,10 +173,14 @@ describe('Ledger write contents', () => {
   it('stores the reason code and reason when completing CONFLICT', async () => {
     // Act
     const input = await sentUpdate((l) =>
-      l.complete('ref-000123', 'owner-a', {
-        state: 'CONFLICT',
-        reasonCode: 'REFERENCE_CONFLICT',
-        reason: 'amount',
+      l.complete({
+        reference: 'ref-000123',
+        owner: 'owner-a',
+        completion: {
+          state: 'CONFLICT',
+          reasonCode: 'REFERENCE_CONFLICT',
+          reason: 'amount',
+        },
       }),
     );
 
@@ -168,7 +193,9 @@ describe('Ledger write contents', () => {
 
   it('stores the last error when releasing', async () => {
     // Act
-    const input = await sentUpdate((l) => l.release('ref-000123', 'owner-a', 'HTTP 503'));
+    const input = await sentUpdate((l) =>
+      l.release({ reference: 'ref-000123', owner: 'owner-a', lastError: 'HTTP 503' }),
+    );
 
     // Assert
     expect(Object.values(input.ExpressionAttributeValues ?? {})).toContainEqual({ S: 'HTTP 503' });
@@ -178,7 +205,12 @@ describe('Ledger write contents', () => {
 describe('Ledger.recordInvalid', () => {
   async function sentPut(): Promise<PutItemCommandInput> {
     dynamo.on(PutItemCommand).resolves({});
-    await ledgerAt().recordInvalid('ref-000123', 'm-1', 'SCHEMA', 'amount: must be greater than 0');
+    await ledgerAt().recordInvalid({
+      reference: 'ref-000123',
+      messageId: 'm-1',
+      reasonCode: 'SCHEMA',
+      reason: 'amount: must be greater than 0',
+    });
     const input = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
     if (input === undefined) throw new Error('no PutItem sent');
     return input;
@@ -194,10 +226,12 @@ describe('Ledger.recordInvalid', () => {
       conditionHolds(input, stored({ state: 'REJECTED' })),
       conditionHolds(input, stored({ state: 'SUBMITTED', digest: DIGEST })),
       conditionHolds(input, stored({ state: 'CLAIMED', digest: DIGEST })),
+      // A REJECTED item that may have been sent keeps `sendAttempted`: it is never replaced.
+      conditionHolds(input, stored({ state: 'REJECTED', digest: DIGEST, sendAttempted: true })),
     ];
 
     // Assert
-    expect(results).toEqual([true, true, false, false]);
+    expect(results).toEqual([true, true, false, false, false]);
     expect(input.Item?.state).toEqual({ S: 'REJECTED' });
     expect(input.Item?.reasonCode).toEqual({ S: 'SCHEMA' });
     expect(reservedWordsUsed(input)).toEqual([]);
@@ -209,7 +243,12 @@ describe('Ledger.recordInvalid', () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
 
     // Act
-    const written = await ledgerAt().recordInvalid('ref-000123', 'm-1', 'SCHEMA', 'bad');
+    const written = await ledgerAt().recordInvalid({
+      reference: 'ref-000123',
+      messageId: 'm-1',
+      reasonCode: 'SCHEMA',
+      reason: 'bad',
+    });
 
     // Assert
     expect(written).toBe(false);
@@ -252,5 +291,101 @@ describe('Ledger.get', () => {
     // Assert
     expect(record).toMatchObject({ reference: 'ref-000123', state: 'SUBMITTED', uuid: 'u-1' });
     expect(dynamo.commandCalls(GetItemCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
+  });
+});
+
+describe('Ledger: a live fence and final writes that survive a lost response', () => {
+  it('marks a send only while the lease stays valid for the POST timeout, and records when', async () => {
+    // Arrange
+    const input = await sentUpdate((l) =>
+      l.markSendAttempted({ reference: 'ref-000123', owner: 'owner-a', leaseValidForMs: 15_000 }),
+    );
+    const leaseUntil = (ms: number) =>
+      stored({ state: 'CLAIMED', digest: DIGEST, leaseOwner: 'owner-a', leaseUntil: NOW + ms });
+
+    // Act
+    const results = {
+      longEnough: conditionHolds(input, leaseUntil(15_000)),
+      tooShort: conditionHolds(input, leaseUntil(14_999)),
+      expired: conditionHolds(input, leaseUntil(-1)),
+    };
+
+    // Assert
+    expect(results).toEqual({ longEnough: true, tooShort: false, expired: false });
+    expect(input.UpdateExpression).toMatch(/lastSendAttemptAt = :sentAt/);
+    expect(input.ExpressionAttributeValues?.[':sentAt']).toEqual({ N: String(NOW) });
+    expect(reservedWordsUsed(input)).toEqual([]);
+    expect(unusedPlaceholders(input)).toEqual([]);
+  });
+
+  it('counts a final write as done when its retry finds the same state written by the same owner', async () => {
+    // Arrange: the first write committed, its response was lost, the SDK's retry failed the fence.
+    const mine = stored({ state: 'REJECTED', digest: DIGEST, completedBy: 'owner-a' });
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed(mine));
+
+    // Act
+    const written = await ledgerAt().complete({
+      reference: 'ref-000123',
+      owner: 'owner-a',
+      completion: {
+        state: 'REJECTED',
+        reasonCode: 'MER-PAY-2027',
+        reason: 'bad address',
+      },
+    });
+
+    // Assert
+    expect(written).toBe(true);
+    const input = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toMatch(/completedBy = :owner/);
+    expect(input?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+  });
+
+  it.each([
+    ['another owner made it final', stored({ state: 'REJECTED', digest: DIGEST, completedBy: 'owner-b' })],
+    ['it ended in another state', stored({ state: 'SUBMITTED', digest: DIGEST, completedBy: 'owner-a' })],
+    ['the lease went to someone else', holder('owner-b')],
+  ])('still answers false when %s', async (_label, current) => {
+    // Arrange
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed(current));
+
+    // Act
+    const written = await ledgerAt().complete({
+      reference: 'ref-000123',
+      owner: 'owner-a',
+      completion: {
+        state: 'REJECTED',
+        reasonCode: 'MER-PAY-2027',
+        reason: 'bad address',
+      },
+    });
+
+    // Assert
+    expect(written).toBe(false);
+  });
+
+  it('keeps Coindirect’s uuid and status on a CONFLICT it holds, and opens it for the sweep', async () => {
+    // Act
+    const input = await sentUpdate((l) =>
+      l.complete({
+        reference: 'ref-000123',
+        owner: 'owner-a',
+        completion: {
+          state: 'CONFLICT',
+          reasonCode: 'REFERENCE_CONFLICT',
+          reason: 'amount: message has 10.125, Coindirect has "10.13"',
+          uuid: 'cd-uuid-9',
+          coindirectStatus: 'PROCESSING',
+        },
+      }),
+    );
+
+    // Assert
+    expect(input.UpdateExpression).toMatch(/#uuid = :uuid/);
+    expect(input.UpdateExpression).toMatch(/openSince = :openNow/);
+    expect(input.UpdateExpression).toMatch(/statusRank = :rank/);
+    expect(input.ExpressionAttributeValues?.[':uuid']).toEqual({ S: 'cd-uuid-9' });
+    expect(input.ExpressionAttributeValues?.[':final']).toEqual({ S: 'CONFLICT' });
+    expect(unusedPlaceholders(input)).toEqual([]);
   });
 });

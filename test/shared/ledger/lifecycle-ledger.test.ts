@@ -235,12 +235,12 @@ describe('Ledger writes that carry lifecycle events', () => {
     dynamo.on(UpdateItemCommand).resolves({});
 
     // Act
-    await ledgerAt().complete(
-      'ref-000123',
-      'owner-a',
-      { state: 'SUBMITTED', uuid: 'cd-uuid', coindirectStatus: 'PENDING' },
-      [event('submitted')],
-    );
+    await ledgerAt().complete({
+      reference: 'ref-000123',
+      owner: 'owner-a',
+      completion: { state: 'SUBMITTED', uuid: 'cd-uuid', coindirectStatus: 'PENDING' },
+      events: [event('submitted')],
+    });
 
     // Assert
     const input = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input;
@@ -268,9 +268,13 @@ describe('Ledger writes that carry lifecycle events', () => {
     dynamo.on(PutItemCommand).resolves({});
 
     // Act
-    const written = await ledgerAt().recordInvalid('ref-000123', 'm-2', 'INVALID_MESSAGE', 'amount: bad', [
-      event('rejected:m-2'),
-    ]);
+    const written = await ledgerAt().recordInvalid({
+      reference: 'ref-000123',
+      messageId: 'm-2',
+      reasonCode: 'INVALID_MESSAGE',
+      reason: 'amount: bad',
+      events: [event('rejected:m-2')],
+    });
 
     // Assert
     const input = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
@@ -291,9 +295,13 @@ describe('Ledger writes that carry lifecycle events', () => {
     dynamo.on(GetItemCommand).resolves({ Item: submitted(2) });
 
     // Act
-    const written = await ledgerAt().recordInvalid('ref-000123', 'm-2', 'INVALID_MESSAGE', 'bad', [
-      event('x'),
-    ]);
+    const written = await ledgerAt().recordInvalid({
+      reference: 'ref-000123',
+      messageId: 'm-2',
+      reasonCode: 'INVALID_MESSAGE',
+      reason: 'bad',
+      events: [event('x')],
+    });
 
     // Assert
     expect(written).toBe(false);

@@ -170,3 +170,46 @@ describe('sweepOpenPayouts', () => {
     expect(report).toMatchObject({ examined: 1, skipped: 2 });
   });
 });
+
+describe('sweepOpenPayouts: isolation and followed conflicts', () => {
+  it('logs and counts an item it fails on, and goes on with the others', async () => {
+    // Arrange
+    const s = sweep();
+    s.ledger.submitted('order-0001', 'uuid-order-0001', { openSince: NOW - 2 * HOUR });
+    s.ledger.submitted('order-0002', 'uuid-order-0002', { openSince: NOW - 2 * HOUR });
+    s.reads.set('uuid-order-0002', { kind: 'found', payout: summary('order-0002', 'COMPLETE') });
+    const advance = s.ledger.advanceStatus.bind(s.ledger);
+    s.ledger.advanceStatus = async (change) => {
+      if (change.reference === 'order-0001') throw new Error('ProvisionedThroughputExceededException');
+      return advance(change);
+    };
+    s.reads.set('uuid-order-0001', { kind: 'found', payout: summary('order-0001', 'COMPLETE') });
+
+    // Act
+    const report = await s.run();
+
+    // Assert
+    expect(report.failed).toBe(1);
+    expect(report.advanced).toBe(1);
+    expect(s.ledger.records.get('order-0002')?.coindirectStatus).toBe('COMPLETE');
+    expect(s.metrics.get('SweepItemFailed')).toBe(1);
+    expect(s.logger.lines.join('\n')).toMatch(/order-0001.*ProvisionedThroughputExceededException/);
+  });
+
+  it('follows a CONFLICT that Coindirect holds to its final status', async () => {
+    // Arrange
+    const s = sweep();
+    s.ledger.submitted('order-0003', 'uuid-order-0003', { state: 'CONFLICT', openSince: NOW - 2 * HOUR });
+    s.reads.set('uuid-order-0003', { kind: 'found', payout: summary('order-0003', 'COMPLETE') });
+
+    // Act
+    const report = await s.run();
+
+    // Assert
+    expect(report.advanced).toBe(1);
+    expect(s.ledger.records.get('order-0003')).toMatchObject({
+      state: 'CONFLICT',
+      coindirectStatus: 'COMPLETE',
+    });
+  });
+});

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { payoutDigest } from '#shared/payout/digest.ts';
 import { BTC_MESSAGE, GUARDRAILS, issuesOf, issuesOfBody, parse } from './fixtures.ts';
+
+const BECH32 = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
 
 const XRP = { currency: 'XRP', address: 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh' };
 const ETH = { currency: 'ETH', address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed' };
@@ -49,8 +52,25 @@ describe('parsePayoutMessage: amount', () => {
 
     // Assert
     expect(issues).toEqual([
+      { path: 'amount', message: 'EUR has 2 decimals, got 1000.00000001' },
       { path: 'amount', message: 'must be at most 1000 EUR in this environment, got 1000.00000001' },
     ]);
+  });
+
+  it('refuses fiat amounts with more decimals than the currency has, naming the rule', () => {
+    // Act
+    const issues = issuesOf({ ...BTC_MESSAGE, amount: '10.125' });
+
+    // Assert
+    expect(issues).toEqual([{ path: 'amount', message: 'EUR has 2 decimals, got 10.125' }]);
+  });
+
+  it('accepts trailing zeros past the minor unit, since the value has no more decimals', () => {
+    // Act
+    const result = parse({ ...BTC_MESSAGE, amount: '10.1200' });
+
+    // Assert
+    expect(result.ok && result.payout.amount).toBe('10.12');
   });
 });
 
@@ -333,5 +353,25 @@ describe('parsePayoutMessage: prototype pollution', () => {
     // Assert
     expect(result.ok && Object.getPrototypeOf(result.payout.metadata)).toBeNull();
     expect(result.ok && result.payout.metadata.toString).toBe('x');
+  });
+});
+
+describe('parsePayoutMessage: canonical forms', () => {
+  it('lower-cases a bech32 address, so the digest and the request carry one form', () => {
+    // Act
+    const upper = parse({ ...BTC_MESSAGE, destination: { currency: 'BTC', address: BECH32.toUpperCase() } });
+    const lower = parse({ ...BTC_MESSAGE, destination: { currency: 'BTC', address: BECH32 } });
+
+    // Assert
+    expect(upper.ok && upper.payout.destination.address).toBe(BECH32);
+    expect(upper.ok && lower.ok && payoutDigest(upper.payout)).toBe(lower.ok && payoutDigest(lower.payout));
+  });
+
+  it('keeps a base58 address exactly as given', () => {
+    // Act
+    const result = parse(BTC_MESSAGE);
+
+    // Assert
+    expect(result.ok && result.payout.destination.address).toBe(BTC_MESSAGE.destination.address);
   });
 });

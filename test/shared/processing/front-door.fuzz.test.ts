@@ -44,8 +44,11 @@ function rig() {
     logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     ownerToken: (d) => `${d.messageId}#${d.receiveCount}`,
     deadLetters: { send: async (letter) => void deadLetters.push(letter) },
-    visibility: { change: async () => undefined },
+    visibility: { change: async () => ({ failed: 0 }) },
     concurrency: 8,
+    resendSettleMs: 0,
+    httpTimeoutMs: 2_000,
+    leaseMs: 60_000,
   };
   return { deps, calls, deadLetters };
 }

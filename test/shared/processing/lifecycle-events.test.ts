@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateOutcome, LookupOutcome } from '#shared/coindirect/classify.ts';
 import type { PayoutSummary } from '#shared/coindirect/responses.ts';
-import type { Completion } from '#shared/ledger/ledger.ts';
+import type { CompleteRequest } from '#shared/ledger/ledger.ts';
 import type { PendingEvent } from '#shared/ledger/pending-events.ts';
 import type { LifecycleEventsPort } from '#shared/lifecycle/publisher.ts';
 import { type ProcessorDeps, processDelivery } from '#shared/processing/process-payout.ts';
@@ -37,25 +37,23 @@ function processor(creates: CreateOutcome[], lookups: LookupOutcome[] = [], even
   };
   let owner = 0;
   const deps: ProcessorDeps = {
+    resendSettleMs: 0,
+    httpTimeoutMs: 2_000,
+    leaseMs: 60_000,
     ledger: {
       claim: (...args) => base.claim(...args),
       markSendAttempted: (...args) => base.markSendAttempted(...args),
       release: (...args) => base.release(...args),
       noteConflict: (...args) => base.noteConflict(...args),
-      async complete(
-        reference: string,
-        o: string,
-        completion: Completion,
-        list: readonly PendingEvent[] = [],
-      ) {
+      async complete({ reference, owner: o, completion, events: list = [] }: CompleteRequest) {
         log.push('complete');
         recorded.push({ write: 'complete', state: completion.state, events: list });
-        return base.complete(reference, o, completion);
+        return base.complete({ reference, owner: o, completion });
       },
-      async recordInvalid(reference, messageId, code, reason, list: readonly PendingEvent[] = []) {
+      async recordInvalid({ reference, messageId, reasonCode: code, reason, events: list = [] }) {
         log.push('recordInvalid');
         recorded.push({ write: 'recordInvalid', state: 'REJECTED', events: list });
-        return base.recordInvalid(reference, messageId, code, reason);
+        return base.recordInvalid({ reference, messageId, reasonCode: code, reason });
       },
     },
     coindirect: {
@@ -112,7 +110,9 @@ describe('processDelivery lifecycle events', () => {
 
   it('records PayoutRejected, keyed by message, when Coindirect refuses the payout', async () => {
     // Arrange
-    const p = processor([{ kind: 'rejected', code: 'MER-PAY-2027', message: 'bad address' }]);
+    const p = processor([
+      { kind: 'rejected', code: 'MER-PAY-2027', message: 'bad address', namesReference: false },
+    ]);
 
     // Act
     await p.run('ref-0002');

@@ -29,7 +29,7 @@ describe('webhookSignature against Coindirect vectors', () => {
     expect(digest).toBe(WHV.bodySha256);
   });
 
-  it("reproduces Coindirect's validator sample signature (coindirect-api.md §4.2)", () => {
+  it("reproduces Coindirect's validator sample signature (docs/coindirect.md, Webhooks)", () => {
     // Act
     const signature = webhookSignature(
       WHV.secret,

@@ -1,5 +1,5 @@
-// Webhook signature vectors: Coindirect's own (samples-java-webhook-validator, coindirect-api.md §4.2 and
-// ../shared/vectors/) and the derived ones of coindirect-api.md §9.
+// Webhook signature vectors: Coindirect's own (from its samples-java-webhook-validator repository; see
+// docs/coindirect.md, "Webhooks") and vectors derived with the same algorithm.
 import { readFileSync } from 'node:fs';
 
 /** Coindirect's WHV sample: a pay-in statusChanged webhook, 1,365 bytes, one line, no trailing newline. */
@@ -12,7 +12,7 @@ export const WHV = {
   signature: '4e783cfe17791e349be75a6374da168806f480cb2f60ae6b602cc531cf1ff672',
 } as const;
 
-/** coindirect-api.md §9: one payout body, signed for two registered URLs. */
+/** Derived vectors: one payout body, signed for two registered URLs. */
 export const DERIVED = {
   secret: 'my-test-merchant-secret',
   contentType: 'application/json',

@@ -15,6 +15,8 @@ export interface SignedRequest {
   readonly rawBody?: string;
   /** The URL the mac covers, when it should differ from the one called. */
   readonly signedUrl?: string;
+  /** Ends the request, e.g. `AbortSignal.timeout(ms)` for a client that gives up. */
+  readonly signal?: AbortSignal;
 }
 
 export async function signedFetch(
@@ -35,6 +37,7 @@ export async function signedFetch(
     method,
     headers: { authorization: header, 'content-type': 'application/json; charset=utf-8' },
     ...(body === undefined ? {} : { body }),
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
   });
 }
 

@@ -6,6 +6,8 @@ import type {
   PayoutRecord,
   PayoutStatus,
   RequestLogEntry,
+  VendorModes,
+  VendorModesPatch,
   WebhookDelivery,
   WebhookTarget,
 } from './types.ts';
@@ -17,6 +19,9 @@ export interface SimulatorAdminClient {
   addCredential(credential: HawkCredential): Promise<void>;
   revokeCredential(id: string): Promise<void>;
   setLatency(ms: number): Promise<void>;
+  vendorModes(): Promise<VendorModes>;
+  /** Changes only the modes given (`duplicateReferenceCode: null` clears it); resolves to the new modes. */
+  setVendorModes(patch: VendorModesPatch): Promise<VendorModes>;
   /** Resolves to the fault's id. `times: Infinity` is sent as JSON `null`. */
   injectFault(rule: FaultRule): Promise<string>;
   clearFaults(): Promise<void>;
@@ -70,6 +75,8 @@ export function simulatorAdmin(baseUrl: string, fetchFn: typeof fetch = fetch): 
     addCredential: async (credential) => void (await call('POST', 'credentials', credential)),
     revokeCredential: async (id) => void (await call('POST', 'credentials/revoke', { id })),
     setLatency: async (ms) => void (await call('POST', 'latency', { ms })),
+    vendorModes: async () => (await call('GET', 'vendor')) as VendorModes,
+    setVendorModes: async (patch) => (await call('POST', 'vendor', patch)) as VendorModes,
     injectFault: async (rule) => {
       const times = rule.times === Infinity ? null : rule.times;
       return ((await call('POST', 'faults', { ...rule, times })) as { id: string }).id;

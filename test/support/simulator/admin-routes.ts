@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { json, noContent, parseJson, type SimResponse } from './http-io.ts';
 import type { FaultRule, SimulatorControls } from './types.ts';
+import { MAX_LATENCY_MS } from './vendor-modes.ts';
 
 const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('status'), status: z.union([z.literal(500), z.literal(502), z.literal(503)]) }),
@@ -15,6 +16,7 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('commitThenDelay'), ms: z.number().int().nonnegative() }),
   z.object({ kind: z.literal('dropBeforeCommit') }),
   z.object({ kind: z.literal('delay'), ms: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('hang') }),
 ]);
 
 /** JSON has no Infinity: `times: null` means a fault that never disarms. */
@@ -27,7 +29,15 @@ const faultRuleSchema = z.strictObject({
 
 const credentialSchema = z.strictObject({ id: z.string().min(1), key: z.string().min(1) });
 const revokeSchema = z.strictObject({ id: z.string().min(1) });
-const latencySchema = z.strictObject({ ms: z.number().int().nonnegative() });
+const latencySchema = z.strictObject({ ms: z.number().int().nonnegative().max(MAX_LATENCY_MS) });
+/** Every field optional; `duplicateReferenceCode: null` goes back to the documented duplicate answer. */
+const vendorSchema = z.strictObject({
+  searchLagMs: z.number().int().nonnegative().optional(),
+  duplicateReferenceCode: z.string().min(1).nullable().optional(),
+  enforceUniqueReference: z.boolean().optional(),
+  normalize: z.boolean().optional(),
+  latencyMs: z.number().int().nonnegative().max(MAX_LATENCY_MS).optional(),
+});
 const webhookSchema = z.strictObject({
   url: z.url(),
   registeredUrl: z.url().optional(),
@@ -77,6 +87,10 @@ export function routeAdmin(
         controls.setLatency(ms);
         return noContent();
       });
+    case 'GET /__sim/vendor':
+      return json(200, controls.vendorModes());
+    case 'POST /__sim/vendor':
+      return withBody(vendorSchema, bodyText, (patch) => json(200, controls.setVendorModes(patch)));
     case 'POST /__sim/payout-status':
       return withBody(statusSchema, bodyText, ({ uuid, status }) => {
         if (!controls.payouts().some((p) => p.uuid === uuid))

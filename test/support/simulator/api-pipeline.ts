@@ -12,7 +12,6 @@ export interface PipelineDeps {
   readonly gate: HawkGate;
   readonly faults: FaultBook;
   readonly api: ApiDeps;
-  readonly latencyMs: () => number;
   /** Aborted when the simulator closes, ending every pending delay. */
   readonly signal: AbortSignal;
   readonly log: (entry: RequestLogEntry) => void;
@@ -24,7 +23,7 @@ interface Verdict {
   readonly fault: FaultKind | null;
 }
 
-// What an edge WAF answers with: the request never reached the application (coindirect-api.md §2.6).
+// What an edge WAF answers with: the request never reached the application (docs/coindirect.md, "HAWK request signing").
 const WAF_PAGE =
   '<!DOCTYPE html><html><head><title>Request blocked</title></head>' +
   '<body><h1>Request blocked.</h1><p>The request could not be satisfied (simulated).</p></body></html>';
@@ -47,7 +46,7 @@ export async function serveApi(
     return record({ status: 413, outcome: 'too-large', fault: null });
   }
   const target: FaultTarget = { method, path: url.pathname, reference: referenceOf(method, url, body.text) };
-  await pause(deps.latencyMs(), deps.signal);
+  await pause(deps.api.modes().latencyMs, deps.signal);
   const delay = deps.faults.take(target, 'beforeAuth');
   if (delay?.kind === 'delay') await pause(delay.ms, deps.signal);
 
@@ -101,6 +100,11 @@ async function applyFault(
     case 'dropBeforeCommit':
       res.socket?.destroy();
       return { status: null, outcome: 'fault', fault: fault.kind };
+    case 'hang':
+      // The route never runs, so a hung create commits nothing.
+      await heldUntilGone(res, deps.signal);
+      res.socket?.destroy();
+      return { status: null, outcome: 'fault', fault: fault.kind };
     case 'commitThenDrop': {
       const committed = route();
       res.socket?.destroy();
@@ -136,6 +140,24 @@ function referenceOf(method: string, url: URL, bodyText: string): string | null 
     return null;
   }
   return url.searchParams.get('q');
+}
+
+/**
+ * Resolves once the client gave up (the response's connection closed) or the simulator is closing. It
+ * waits on events only, no timer, so a request held forever costs nothing but its socket.
+ */
+function heldUntilGone(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  if (res.destroyed || res.socket === null || res.socket.destroyed || signal.aborted)
+    return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('close', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('close', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 async function pause(ms: number, signal: AbortSignal): Promise<void> {

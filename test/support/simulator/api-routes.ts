@@ -1,19 +1,21 @@
-// The payout API endpoints (coindirect-api.md §3.1, §6), answering after authentication passed.
+// The payout API endpoints (docs/coindirect.md, "Endpoints"), answering after authentication passed.
 import { randomUUID } from 'node:crypto';
-import { invalidParameter, notFoundRoute, problem } from './error-bodies.ts';
+import { customDuplicateReference, invalidParameter, notFoundRoute, problem } from './error-bodies.ts';
 import { json, parseJson, type SimResponse } from './http-io.ts';
+import { normalizeAddress, normalizeAmount } from './normalize.ts';
 import type { PayoutStore } from './store.ts';
 import { buildSummary } from './summary.ts';
-import type { ErrorStyle, PayoutStatus, RequestOutcome, SimMerchant } from './types.ts';
-import { checkDestination, createPayoutSchema } from './validation.ts';
+import type { ErrorStyle, PayoutStatus, RequestOutcome, SimMerchant, VendorModes } from './types.ts';
+import { type CreatePayoutBody, checkDestination, createPayoutSchema } from './validation.ts';
 
 export interface ApiDeps {
   readonly store: PayoutStore;
   readonly merchants: ReadonlyMap<string, SimMerchant>;
   readonly errorStyle: ErrorStyle;
-  readonly enforceUniqueReference: boolean;
   readonly createStatus: PayoutStatus;
   readonly clock: () => number;
+  /** Read on every request: the modes can change at runtime. */
+  readonly modes: () => VendorModes;
 }
 
 export interface ApiRequest {
@@ -47,13 +49,21 @@ function createPayout(bodyText: string, deps: ApiDeps): RouteResult {
     const parameter = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
     return rejected(invalidParameter(parameter, issue?.message ?? 'Invalid request body'));
   }
-  const body = parsed.data;
+  const modes = deps.modes();
+  // A normalising vendor canonicalises on the way in, so an upper-case bech32 address passes its checks.
+  const body = modes.normalize ? normalized(parsed.data, bodyText) : parsed.data;
+  if (!(body.amount > 0)) return rejected(invalidParameter('amount', `amount rounds to 0 ${body.currency}`));
   const merchant = deps.merchants.get(body.merchantId);
   if (merchant === undefined) return rejected(problem(deps.errorStyle, 'unknownMerchant'));
   const destination = checkDestination(body.payOutDetails);
   if (!destination.ok) return rejected(problem(deps.errorStyle, destination.problem));
-  if (deps.enforceUniqueReference && deps.store.hasReference(merchant.merchantId, body.reference)) {
-    return { response: problem(deps.errorStyle, 'duplicateReference'), outcome: 'duplicate-reference' };
+  // Without uniqueness there is no check at all, so `duplicateReferenceCode` then has nothing to answer.
+  if (modes.enforceUniqueReference && deps.store.hasReference(merchant.merchantId, body.reference)) {
+    const response =
+      modes.duplicateReferenceCode === null
+        ? problem(deps.errorStyle, 'duplicateReference')
+        : customDuplicateReference(modes.duplicateReferenceCode);
+    return { response, outcome: 'duplicate-reference' };
   }
   const uuid = randomUUID();
   const summary = buildSummary({
@@ -64,6 +74,7 @@ function createPayout(bodyText: string, deps: ApiDeps): RouteResult {
     createdAt: deps.clock(),
     status: deps.createStatus,
   });
+  // `request` and `rawBody` stay as received even when normalising: they are the audit of what was sent.
   deps.store.add({
     uuid,
     reference: body.reference,
@@ -73,6 +84,19 @@ function createPayout(bodyText: string, deps: ApiDeps): RouteResult {
     summary,
   });
   return { response: json(200, summary), outcome: 'created' };
+}
+
+/** The body as a normalising Coindirect stores it: see normalize.ts for the rules. */
+function normalized(body: CreatePayoutBody, bodyText: string): CreatePayoutBody {
+  const { payOutDetails } = body;
+  return {
+    ...body,
+    amount: normalizeAmount(body.currency, body.amount, bodyText),
+    payOutDetails: {
+      ...payOutDetails,
+      address: normalizeAddress(payOutDetails.currency, payOutDetails.address),
+    },
+  };
 }
 
 function readPayout(uuid: string, deps: ApiDeps): RouteResult {
@@ -93,12 +117,15 @@ function searchPayouts(params: URLSearchParams, deps: ApiDeps): RouteResult {
   const max = nonNegativeInt(params.get('max'), 10);
   if (offset === null) return rejected(invalidParameter('offset', 'offset must be a non-negative integer'));
   if (max === null) return rejected(invalidParameter('max', 'max must be a non-negative integer'));
+  // The whole search endpoint lags, not just `q`: it reads one index that has not caught up yet.
+  const { searchLagMs } = deps.modes();
   const summaries = deps.store.search({
     merchantId,
     q: params.get('q'),
     status: params.get('status'),
     offset,
     max,
+    createdAtMost: searchLagMs > 0 ? deps.clock() - searchLagMs : Number.POSITIVE_INFINITY,
   });
   return { response: json(200, summaries), outcome: 'listed' };
 }

@@ -1,4 +1,4 @@
-// The bodies of the simulator's error answers. Codes and messages follow coindirect-api.md §3.4 and §5;
+// The bodies of the simulator's error answers. Codes and messages follow docs/coindirect.md ("Error codes and how each is classified");
 // where no source gives a Coindirect-style code, the BVNK one is used in both styles.
 import { json, type SimResponse } from './http-io.ts';
 import type { ErrorStyle } from './types.ts';
@@ -71,6 +71,11 @@ const PROBLEMS: Readonly<Record<Problem, Styled>> = {
 
 export function problem(style: ErrorStyle, which: Problem): SimResponse {
   return json(400, { errorList: [PROBLEMS[which][style]] });
+}
+
+/** A duplicate reference refused with a code Coindirect does not document (the `duplicateReferenceCode` mode). */
+export function customDuplicateReference(code: string): SimResponse {
+  return json(400, { errorList: [{ parameter: 'reference', code, message: 'Duplicate reference' }] });
 }
 
 /** A request field that breaks the documented rules: MER-PAY-2000 in both styles. */

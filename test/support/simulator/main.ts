@@ -4,10 +4,27 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from './defaults.ts';
 import { startSimulator } from './simulator.ts';
+import { MAX_LATENCY_MS } from './vendor-modes.ts';
 
-const USAGE =
-  'usage: npm run simulator -- [--port N] [--hawk-id ID --hawk-key KEY] [--merchant-id MID] ' +
-  '[--error-style coindirect|bvnk] [--allow-duplicate-references]';
+const USAGE = `usage: npm run simulator -- [--port N] [--hawk-id ID --hawk-key KEY] [--merchant-id MID]
+         [--error-style coindirect|bvnk] [--no-uniqueness] [--duplicate-code CODE]
+         [--search-lag-ms N] [--normalize] [--latency-ms N] [--help]
+
+  --port N                 port on 127.0.0.1; 0 (default) picks a free one
+  --hawk-id ID --hawk-key KEY
+                           the accepted HAWK credential; default the simulator's test credential
+  --merchant-id MID        the one known merchant
+  --error-style STYLE      codes of 400s: coindirect (unique, invalidPayout; default) or bvnk (MER-PAY-*)
+Vendor modes, each worse than Coindirect documents (changeable later with POST /__sim/vendor):
+  --no-uniqueness          accept a second payout with a used reference
+                           (alias: --allow-duplicate-references)
+  --duplicate-code CODE    answer a duplicate reference with this errorList code, not the documented one
+  --search-lag-ms N        keep a new payout out of the reference search for N ms (read by uuid sees it)
+  --normalize              store bech32 addresses lower-cased and fiat amounts rounded (2 dp, half up)
+  --latency-ms N           wait N ms before looking at every /api/ request
+  --help                   print this and exit`;
+
+const msSchema = z.coerce.number().int().min(0);
 
 const flagsSchema = z
   .object({
@@ -17,7 +34,12 @@ const flagsSchema = z
     'merchant-id': z.string().min(1).default(DEFAULT_MERCHANT.merchantId),
     'error-style': z.enum(['coindirect', 'bvnk']).default('coindirect'),
     // Chaos runs turn Coindirect's reference uniqueness off, so only the worker's guards prevent a double payout.
+    'no-uniqueness': z.boolean().default(false),
     'allow-duplicate-references': z.boolean().default(false),
+    'duplicate-code': z.string().min(1).optional(),
+    'search-lag-ms': msSchema.default(0),
+    normalize: z.boolean().default(false),
+    'latency-ms': msSchema.max(MAX_LATENCY_MS).default(0),
   })
   .refine((f) => (f['hawk-id'] === undefined) === (f['hawk-key'] === undefined), {
     message: '--hawk-id and --hawk-key go together',
@@ -32,10 +54,20 @@ async function main(argv: readonly string[]): Promise<void> {
       'hawk-key': { type: 'string' },
       'merchant-id': { type: 'string' },
       'error-style': { type: 'string' },
+      'no-uniqueness': { type: 'boolean' },
       'allow-duplicate-references': { type: 'boolean' },
+      'duplicate-code': { type: 'string' },
+      'search-lag-ms': { type: 'string' },
+      normalize: { type: 'boolean' },
+      'latency-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values.help === true) {
+    console.log(USAGE);
+    return;
+  }
   const parsed = flagsSchema.safeParse(values);
   if (!parsed.success) {
     console.error(`${z.prettifyError(parsed.error)}\n${USAGE}`);
@@ -49,7 +81,11 @@ async function main(argv: readonly string[]): Promise<void> {
     credentials: [{ id, key: flags['hawk-key'] ?? DEFAULT_CREDENTIAL.key }],
     merchants: [{ ...DEFAULT_MERCHANT, merchantId: flags['merchant-id'] }],
     errorStyle: flags['error-style'],
-    enforceUniqueReference: !flags['allow-duplicate-references'],
+    enforceUniqueReference: !(flags['no-uniqueness'] || flags['allow-duplicate-references']),
+    ...(flags['duplicate-code'] === undefined ? {} : { duplicateReferenceCode: flags['duplicate-code'] }),
+    searchLagMs: flags['search-lag-ms'],
+    normalize: flags.normalize,
+    latencyMs: flags['latency-ms'],
   });
   // The key is not printed: whoever started the process chose it or can read DEFAULT_CREDENTIAL.
   console.log(JSON.stringify({ url: simulator.url, hawkId: id, merchantId: flags['merchant-id'] }));

@@ -18,7 +18,9 @@ import type {
   Simulator,
   SimulatorControls,
   SimulatorOptions,
+  VendorModes,
 } from './types.ts';
+import { initialVendorModes, patchVendorModes } from './vendor-modes.ts';
 import { WebhookSender } from './webhooks.ts';
 
 /** The request log keeps this many newest entries, so a long chaos run cannot exhaust memory. */
@@ -37,6 +39,9 @@ const MAX_LOG_ENTRIES = 50_000;
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = options.clock ?? Date.now;
+  // Checked before anything starts, so bad options throw without leaving a server behind.
+  const startModes = initialVendorModes(options);
+  let modes: VendorModes = startModes;
   const closing = new AbortController();
   const merchants = new Map((options.merchants ?? [DEFAULT_MERCHANT]).map((m) => [m.merchantId, m]));
   const webhooks = new WebhookSender({
@@ -78,12 +83,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     store,
     merchants,
     errorStyle: options.errorStyle ?? 'coindirect',
-    enforceUniqueReference: options.enforceUniqueReference ?? true,
     createStatus: options.createStatus ?? 'PROCESSING',
     clock,
+    modes: () => modes,
   };
   let log: RequestLogEntry[] = [];
-  let latencyMs = 0;
 
   const controls: SimulatorControls = {
     payouts: () => structuredClone(store.all()),
@@ -92,8 +96,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     addCredential: (credential) => gate.add(credential),
     revokeCredential: (id) => gate.revoke(id),
     setLatency: (ms) => {
-      if (!(ms >= 0 && Number.isFinite(ms))) throw new RangeError(`latency must be >= 0 ms, got ${ms}`);
-      latencyMs = ms;
+      modes = patchVendorModes(modes, { latencyMs: ms });
+    },
+    vendorModes: () => ({ ...modes }),
+    setVendorModes: (patch) => {
+      modes = patchVendorModes(modes, patch);
+      return { ...modes };
     },
     injectFault: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
@@ -117,7 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults.clear();
       gate.reset();
       log = [];
-      latencyMs = 0;
+      modes = startModes;
     },
   };
 
@@ -125,7 +133,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     gate,
     faults,
     api,
-    latencyMs: () => latencyMs,
     signal: closing.signal,
     log: (entry: RequestLogEntry) => {
       log.push(entry);

@@ -7,6 +7,8 @@ export interface SearchQuery {
   readonly status: string | null;
   readonly offset: number;
   readonly max: number;
+  /** Payouts created after this epoch ms are not in the search index yet (the `searchLagMs` mode). */
+  readonly createdAtMost: number;
 }
 
 export class PayoutStore {
@@ -43,13 +45,15 @@ export class PayoutStore {
 
   /**
    * Newest first. `q` matches a uuid, reference or address by case-insensitive substring, so a caller
-   * looking up `ref-1` must still pick the exact reference out of what comes back.
+   * looking up `ref-1` must still pick the exact reference out of what comes back. A payout's
+   * `dateCreated`, the clock at its creation which no status change moves, decides if it is indexed yet.
    */
   search(query: SearchQuery): SummaryPayment[] {
     const needle = query.q?.toLowerCase() ?? null;
     return this.all()
       .reverse()
       .filter((p) => p.merchantId === query.merchantId)
+      .filter((p) => p.summary.dateCreated <= query.createdAtMost)
       .filter((p) => query.status === null || p.summary.status === query.status)
       .filter((p) => needle === null || haystack(p).some((field) => field.includes(needle)))
       .sort((a, b) => b.summary.dateCreated - a.summary.dateCreated)

@@ -1,4 +1,4 @@
-// Builds the SummaryPaymentDto (coindirect-api.md §3.3) the simulator answers with.
+// Builds the SummaryPaymentDto (docs/coindirect.md, "Create body") the simulator answers with.
 
 import type { PayoutStatus, SimMerchant, SummaryPayment } from './types.ts';
 import type { CreatePayoutBody } from './validation.ts';

@@ -1,4 +1,4 @@
-// Public types of the Coindirect simulator. Shapes of the vendor's payloads follow coindirect-api.md §3.
+// Public types of the Coindirect simulator. Shapes of the vendor's payloads follow docs/coindirect.md.
 
 export type PayoutStatus =
   | 'PENDING'
@@ -12,7 +12,7 @@ export type PayoutStatus =
 /** Which error codes 400s carry: Coindirect's legacy words (`unique`) or BVNK's `MER-PAY-*` codes. */
 export type ErrorStyle = 'coindirect' | 'bvnk';
 
-/** Which resource string the HAWK mac may cover for a request with a query (coindirect-api.md §2.3). */
+/** Which resource string the HAWK mac may cover for a request with a query (docs/coindirect.md, "HAWK request signing"). */
 export type QueryInMac = 'either' | 'included' | 'excluded';
 
 export interface HawkCredential {
@@ -38,7 +38,12 @@ export type Fault =
   | { readonly kind: 'commitThenDrop' }
   | { readonly kind: 'commitThenDelay'; readonly ms: number }
   | { readonly kind: 'dropBeforeCommit' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /**
+   * Never answers: the request is held until the client gives up (its socket closes) or the simulator
+   * closes. It hangs after authentication but before the route runs, so a hung create commits nothing.
+   */
+  | { readonly kind: 'hang' };
 
 export type FaultKind = Fault['kind'];
 
@@ -178,6 +183,26 @@ export interface AutoProgress {
   readonly completeAfterMs?: number | undefined;
 }
 
+/**
+ * Ways the simulated Coindirect behaves worse than its documentation, switchable at start
+ * (`SimulatorOptions`), at runtime (`setVendorModes`, `POST /__sim/vendor`) and as `npm run simulator` flags.
+ */
+export interface VendorModes {
+  /** A new payout stays out of `GET /api/v1/pay/summary` results this long (read by uuid sees it at once). */
+  readonly searchLagMs: number;
+  /** Set: a duplicate is refused with this code, not `unique` / `MER-PAY-2010` (moot without uniqueness). */
+  readonly duplicateReferenceCode: string | null;
+  /** Reject a second payout with a used reference (per merchant). False: no uniqueness check at all. */
+  readonly enforceUniqueReference: boolean;
+  /** Store bech32 addresses lower-cased and fiat amounts rounded (see normalize.ts). */
+  readonly normalize: boolean;
+  /** Every /api/ request waits this long before it is looked at. */
+  readonly latencyMs: number;
+}
+
+/** A change to some vendor modes; `undefined` keeps a mode as it is (patches also arrive as parsed JSON). */
+export type VendorModesPatch = { readonly [K in keyof VendorModes]?: VendorModes[K] | undefined };
+
 export interface SimulatorOptions {
   /** Port to listen on (127.0.0.1 only); default 0 picks a free one. */
   readonly port?: number;
@@ -189,8 +214,16 @@ export interface SimulatorOptions {
   readonly timestampSkewSec?: number;
   /** Error codes carried by 400s; default 'coindirect' (`unique`, `invalidPayout`). */
   readonly errorStyle?: ErrorStyle;
-  /** Reject a second payout with a used reference (per merchant); default true. */
+  /** Reject a second payout with a used reference (per merchant); default true. False: no check at all. */
   readonly enforceUniqueReference?: boolean;
+  /** Refuse a duplicate reference with this `errorList` code instead of the documented one; default none. */
+  readonly duplicateReferenceCode?: string;
+  /** Hide a new payout from the reference search for this many ms (by the `clock`); default 0. */
+  readonly searchLagMs?: number;
+  /** Normalise stored content: bech32 addresses lower-cased, fiat amounts rounded; default false. */
+  readonly normalize?: boolean;
+  /** Delay before every /api/ request is looked at; default 0. `setLatency` changes it later. */
+  readonly latencyMs?: number;
   /** Status of a freshly created payout; default 'PROCESSING'. */
   readonly createStatus?: 'PENDING' | 'PROCESSING';
   /** Whether the mac of a request with a query covers `path?query`, the path only, or either; default 'either'. */
@@ -213,7 +246,11 @@ export interface SimulatorControls {
   addCredential(credential: HawkCredential): void;
   /** Returns false when the id was not known. */
   revokeCredential(id: string): boolean;
+  /** Same as `setVendorModes({ latencyMs: ms })`. */
   setLatency(ms: number): void;
+  vendorModes(): VendorModes;
+  /** Validates the whole patch before applying any of it (RangeError); returns the modes now in force. */
+  setVendorModes(patch: VendorModesPatch): VendorModes;
   /** Returns the fault's id. */
   injectFault(rule: FaultRule): string;
   clearFaults(): void;
@@ -226,8 +263,8 @@ export interface SimulatorControls {
   redeliverWebhook(uuid: string): void;
   webhookDeliveries(): WebhookDelivery[];
   /**
-   * Forgets payouts, requests, nonces, faults, latency, webhook deliveries and pending progress timers;
-   * restores the initial credentials and webhook target.
+   * Forgets payouts, requests, nonces, faults, webhook deliveries and pending progress timers; restores
+   * the initial credentials, webhook target and vendor modes (latency included).
    */
   reset(): void;
 }

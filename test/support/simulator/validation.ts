@@ -1,4 +1,4 @@
-// What the simulator accepts in a create-payout body (coindirect-api.md §3.2). The address rules are
+// What the simulator accepts in a create-payout body (docs/coindirect.md, "Create body"). The address rules are
 // deliberately simple and independent of the worker's own checks, so a bug there cannot hide here.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// Signed status webhooks, as Coindirect sends them (coindirect-api.md §4): a POST of
+// Signed status webhooks, as Coindirect sends them (docs/coindirect.md, "Webhooks"): a POST of
 // {"source":"payment","event":"statusChanged","data":<summary>} with `X-Signature` = hex HMAC-SHA256,
 // keyed with the merchant secret, over path + raw query of the registered URL + content type + raw body.
 // Written from the spec here, not with shared/webhooks/signature.ts, so a signing bug in the receiver

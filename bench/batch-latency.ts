@@ -2,7 +2,7 @@
 // `latencyMs`. Only Coindirect latency counts: the ledger is in memory, the key is cached.
 import { performance } from 'node:perf_hooks';
 import { parsePayoutMessage } from '#shared/payout/schema.ts';
-import type { SimulatorAdminClient } from '#test/support/simulator/admin-client.ts';
+import type { SimulatorAdminClient } from '#simulator/admin-client.ts';
 import { payoutBody, sqsEvent } from './lib/payouts.ts';
 import { median } from './lib/stats.ts';
 import { benchWorker } from './lib/worker-rig.ts';

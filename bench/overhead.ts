@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import type { SimulatorAdminClient } from '#test/support/simulator/admin-client.ts';
+import type { SimulatorAdminClient } from '#simulator/admin-client.ts';
 import { PROJECT_ROOT } from './lib/paths.ts';
 import { median } from './lib/stats.ts';
 import type { DriverInput, DriverOutput } from './overhead/driver.ts';

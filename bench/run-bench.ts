@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsTestEnv } from '#test/support/integration.ts';
-import { startMoto } from '#test/support/moto.ts';
+import { awsTestEnv, startMoto } from '#local/moto.ts';
 import { type BatchCase, type BatchLatencyResult, measureBatchLatency } from './batch-latency.ts';
 import { type ColdStartResult, measureColdStart } from './cold-start.ts';
 import { type EnqueueResult, measureEnqueue } from './enqueue.ts';

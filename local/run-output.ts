@@ -1,7 +1,7 @@
 // What a local run prints: the results, the endpoints of --keep-running, and the worker's log.
 import type { Ledger } from '#shared/ledger/ledger.ts';
 import type { LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
-import type { Simulator } from '#test/support/simulator/types.ts';
+import type { Simulator } from '#simulator/types.ts';
 import type { CliIo } from '#tools/lib/cli.ts';
 import type { PollResult } from './poller.ts';
 import type { LocalResources } from './provision.ts';

@@ -10,7 +10,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
 import { recordFromItem } from '#shared/ledger/record.ts';
 import { canonicalDecimal } from '#shared/payout/decimal.ts';
-import type { PayoutRecord } from '#test/support/simulator/types.ts';
+import type { PayoutRecord } from '#simulator/types.ts';
 
 /** A message the run sent, with the id SQS gave it. */
 export interface SentMessage {

@@ -1,6 +1,6 @@
 // What must hold at the end of a chaos run, and what the run must have exercised for its zeros to mean
 // anything.
-import type { RequestLogEntry } from '#test/support/simulator/types.ts';
+import type { RequestLogEntry } from '#simulator/types.ts';
 import type { Audit } from './audit.ts';
 
 export interface Invariant {

@@ -14,8 +14,8 @@
 //   moves is left CLAIMED in the ledger, whatever Coindirect holds.
 
 import { minFunctionTimeoutMs } from '#shared/processing/time-budget.ts';
-import type { SimulatorAdminClient } from '#test/support/simulator/admin-client.ts';
-import { DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
+import type { SimulatorAdminClient } from '#simulator/admin-client.ts';
+import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import type { LocalResources } from '../../local/provision.ts';
 import { CHAOS_MAX_AMOUNTS } from './workload.ts';
 

@@ -1,10 +1,10 @@
-// The Coindirect simulator as its own process (`test/support/simulator/main.ts`), driven through its
+// The Coindirect simulator as its own process (`simulator/main.ts`), driven through its
 // /__sim/ admin API: it gets a CPU of its own, and a chaos run controls it the way an operator would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type SimulatorAdminClient, simulatorAdmin } from '#test/support/simulator/admin-client.ts';
+import { type SimulatorAdminClient, simulatorAdmin } from '#simulator/admin-client.ts';
 import { PROJECT_ROOT } from './paths.ts';
 
 const WATCHDOG = `
@@ -41,14 +41,14 @@ export interface SimulatorProcessOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** Starts `tsx test/support/simulator/main.ts --port 0` and resolves once it printed its URL. */
+/** Starts `tsx simulator/main.ts --port 0` and resolves once it printed its URL. */
 export async function startSimulatorProcess(
   options: SimulatorProcessOptions = {},
 ): Promise<SimulatorProcess> {
   const args = [
     '--import',
     'tsx',
-    'test/support/simulator/main.ts',
+    'simulator/main.ts',
     '--port',
     '0',
     ...(options.allowDuplicateReferences ? ['--no-uniqueness'] : []),

@@ -13,10 +13,10 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '#functions/payout-worker/config.ts';
 import { createBatchHandler } from '#functions/payout-worker/handler.ts';
 import { createWorkerDeps } from '#functions/payout-worker/worker.ts';
+import { InMemoryLedger } from '#shared/ledger/in-memory-ledger.ts';
 import type { CoindirectPort, LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
 import type { BatchDeps } from '#shared/processing/process-batch.ts';
-import { InMemoryLedger } from '#test/support/in-memory-ledger.ts';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import { localContext } from '../../local/lambda-context.ts';
 
 const OFFLINE = {

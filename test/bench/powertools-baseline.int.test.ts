@@ -5,10 +5,10 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator } from '#simulator/types.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type { Simulator } from '#test/support/simulator/types.ts';
 import { payoutBody, sqsEvent } from '../../bench/lib/payouts.ts';
 import { localContext } from '../../local/lambda-context.ts';
 

@@ -12,17 +12,4 @@ export function motoEndpoint(): string | null {
   return inject('motoEndpoint') ?? null;
 }
 
-export interface AwsTestEnv {
-  readonly region: 'us-east-1';
-  readonly endpoint: string;
-  readonly credentials: { readonly accessKeyId: 'testing'; readonly secretAccessKey: 'testing' };
-}
-
-/** Client config for an AWS SDK v3 client pointed at moto: `new SQSClient(awsTestEnv(endpoint))`. */
-export function awsTestEnv(endpoint: string): AwsTestEnv {
-  return {
-    region: 'us-east-1',
-    endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  };
-}
+export { type AwsTestEnv, awsTestEnv } from '#local/moto.ts';

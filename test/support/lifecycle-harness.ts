@@ -28,11 +28,11 @@ import { type SweepReport, sweepOpenPayouts } from '#shared/lifecycle/sweep.ts';
 import type { WebhookMetricName } from '#shared/webhooks/metrics.ts';
 import { sqsStatusQueue } from '#shared/webhooks/status-queue.ts';
 import { WebhookSecrets } from '#shared/webhooks/webhook-secret.ts';
+import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import type { SimulatorOptions } from '#simulator/types.ts';
 import { type FunctionUrlServer, serveFunctionUrl } from './function-url-server.ts';
 import { awsTestEnv } from './integration.ts';
 import { CapturingLogger, payoutMessage, type Rig, startRig } from './pipeline-harness.ts';
-import { DEFAULT_MERCHANT } from './simulator/defaults.ts';
-import type { SimulatorOptions } from './simulator/types.ts';
 
 /** One lifecycle event as a producer's rule delivers it (the EventBridge envelope). */
 export interface DeliveredEvent {

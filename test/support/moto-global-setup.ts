@@ -2,7 +2,7 @@
 // handed to the tests with `inject('motoEndpoint')` (see integration.ts). Tests share that server, so
 // each one names its queues, tables and secrets uniquely.
 import type { TestProject } from 'vitest/node';
-import { findMotoServer, type MotoServer, startMoto } from './moto.ts';
+import { findMotoServer, type MotoServer, startMoto } from '#local/moto.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -18,12 +18,12 @@ import { createWorkerDeps, type WorkerOverrides } from '#functions/payout-worker
 import { Ledger } from '#shared/ledger/ledger.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
 import type { LoggerPort, MetricName, MetricsPort } from '#shared/processing/ports.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator, SimulatorOptions } from '#simulator/types.ts';
 import { localContext } from '../../local/lambda-context.ts';
 import { type LocalResources, provisionLocalResources } from '../../local/provision.ts';
 import { awsTestEnv } from './integration.ts';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from './simulator/defaults.ts';
-import { startSimulator } from './simulator/simulator.ts';
-import type { Simulator, SimulatorOptions } from './simulator/types.ts';
 
 export const MERCHANT_ID = DEFAULT_MERCHANT.merchantId;
 

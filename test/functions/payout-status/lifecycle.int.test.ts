@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookSignature } from '#shared/webhooks/signature.ts';
+import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
 import {
   type DeliveredEvent,
@@ -9,8 +10,7 @@ import {
   startLifecycleRig,
 } from '#test/support/lifecycle-harness.ts';
 import { payoutMessage } from '#test/support/pipeline-harness.ts';
-import { DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import { createPayout, payoutBody } from '../../support-tests/simulator/signed-fetch.ts';
+import { createPayout, payoutBody } from '../../simulator/signed-fetch.ts';
 
 const endpoint = motoEndpoint();
 const HOUR = 3_600_000;

@@ -3,10 +3,10 @@ import { CoindirectClient } from '#shared/coindirect/client.ts';
 import { createHttpTransport } from '#shared/coindirect/http-transport.ts';
 import { parsePayoutMessage } from '#shared/payout/schema.ts';
 import { METRIC } from '#shared/processing/ports.ts';
+import { DEFAULT_CREDENTIAL } from '#simulator/defaults.ts';
+import type { FaultRule } from '#simulator/types.ts';
 import { motoEndpoint } from '#test/support/integration.ts';
 import { MERCHANT_ID, payoutMessage, type Rig, startRig } from '#test/support/pipeline-harness.ts';
-import { DEFAULT_CREDENTIAL } from '#test/support/simulator/defaults.ts';
-import type { FaultRule } from '#test/support/simulator/types.ts';
 
 const endpoint = motoEndpoint();
 const credentials = { hawkAuthId: DEFAULT_CREDENTIAL.id, hawkAuthKey: DEFAULT_CREDENTIAL.key };

@@ -4,9 +4,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureWorker, handler } from '#functions/payout-worker/handler.ts';
 import { METRIC } from '#shared/processing/ports.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
 import { payoutMessage, type Rig, startRig } from '#test/support/pipeline-harness.ts';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
 import { localContext } from '../../../local/lambda-context.ts';
 
 const endpoint = motoEndpoint();

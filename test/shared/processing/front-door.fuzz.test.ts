@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CreateOutcome } from '#shared/coindirect/classify.ts';
+import { InMemoryLedger } from '#shared/ledger/in-memory-ledger.ts';
 import type { ValidPayout } from '#shared/payout/schema.ts';
 import { type BatchDeps, processBatch, type QueuedDelivery } from '#shared/processing/process-batch.ts';
 import type { DeadLetter } from '#shared/queue/sqs-ports.ts';
-import { InMemoryLedger } from '#test/support/in-memory-ledger.ts';
 
 const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 const valid = (reference: string) => ({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateOutcome, LookupOutcome } from '#shared/coindirect/classify.ts';
 import type { PayoutSummary } from '#shared/coindirect/responses.ts';
+import { InMemoryLedger } from '#shared/ledger/in-memory-ledger.ts';
 import type { CompleteRequest } from '#shared/ledger/ledger.ts';
 import type { PendingEvent } from '#shared/ledger/pending-events.ts';
 import type { LifecycleEventsPort } from '#shared/lifecycle/publisher.ts';
 import { type ProcessorDeps, processDelivery } from '#shared/processing/process-payout.ts';
-import { InMemoryLedger } from '#test/support/in-memory-ledger.ts';
 
 const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 const AT = Date.UTC(2026, 10, 27, 12, 0, 0);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CreateOutcome, LookupOutcome } from '#shared/coindirect/classify.ts';
 import type { PayoutSummary } from '#shared/coindirect/responses.ts';
+import { InMemoryLedger } from '#shared/ledger/in-memory-ledger.ts';
 import type { ValidPayout } from '#shared/payout/schema.ts';
 import { type ProcessorDeps, processDelivery } from '#shared/processing/process-payout.ts';
-import { InMemoryLedger } from '#test/support/in-memory-ledger.ts';
 
 const ETH = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
 const body = (reference: string, amount = '40.10') =>

@@ -1,8 +1,8 @@
 // `npm run payout-status` against moto and the simulator: the ledger record, and Coindirect's live view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CREDENTIAL } from '#simulator/defaults.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
 import { MERCHANT_ID, payoutMessage, type Rig, startRig } from '#test/support/pipeline-harness.ts';
-import { DEFAULT_CREDENTIAL } from '#test/support/simulator/defaults.ts';
 import { payoutStatusCommand } from '#tools/payout-status/run-payout-status.ts';
 import { captureIo } from '../support/capture-io.ts';
 import { createFakeWorkerStack } from '../support/fake-stack.ts';

@@ -4,10 +4,10 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CredentialCheckDeps, checkCredentials } from '#functions/payout-worker/credential-check.ts';
 import { createHttpTransport } from '#shared/coindirect/http-transport.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator } from '#simulator/types.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type { Simulator } from '#test/support/simulator/types.ts';
 
 const endpoint = motoEndpoint();
 

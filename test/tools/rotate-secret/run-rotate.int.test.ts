@@ -13,9 +13,9 @@ import {
 } from '#functions/payout-worker/credential-check.ts';
 import { handler } from '#functions/payout-worker/handler.ts';
 import { localContext } from '#local/lambda-context.ts';
+import { DEFAULT_CREDENTIAL } from '#simulator/defaults.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
 import { payoutMessage, type Rig, startRig } from '#test/support/pipeline-harness.ts';
-import { DEFAULT_CREDENTIAL } from '#test/support/simulator/defaults.ts';
 import { rotateSecretCommand } from '#tools/rotate-secret/run-rotate.ts';
 import { captureIo } from '../support/capture-io.ts';
 

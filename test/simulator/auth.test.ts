@@ -1,8 +1,8 @@
 import Hawk from 'hawk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type { Simulator, SimulatorOptions } from '#test/support/simulator/types.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator, SimulatorOptions } from '#simulator/types.ts';
 import { createPayout, payoutBody, signedFetch } from './signed-fetch.ts';
 
 const NOW_MS = 1_750_000_000_000;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatorAdminError, simulatorAdmin } from '#test/support/simulator/admin-client.ts';
-import { DEFAULT_CREDENTIAL } from '#test/support/simulator/defaults.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type { Simulator, SummaryPayment } from '#test/support/simulator/types.ts';
+import { SimulatorAdminError, simulatorAdmin } from '#simulator/admin-client.ts';
+import { DEFAULT_CREDENTIAL } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator, SummaryPayment } from '#simulator/types.ts';
 import { createPayout, payoutBody, signedFetch } from './signed-fetch.ts';
 
 let sim: Simulator | undefined;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findMotoServer, type MotoCommand, startMoto } from '#test/support/moto.ts';
+import { findMotoServer, type MotoCommand, startMoto } from '#local/moto.ts';
 
 // A stand-in for moto_server: a node HTTP server on the `-p` port it is given, so these tests need no Python.
 const FAKE_MOTO: MotoCommand = {
@@ -98,7 +98,7 @@ describe('startMoto', () => {
     const starter = join(await scratchDir(), 'starter.mts');
     await writeFile(
       starter,
-      `import { startMoto } from ${JSON.stringify(join(root, 'test/support/moto.ts'))};\n` +
+      `import { startMoto } from ${JSON.stringify(join(root, 'local/moto.ts'))};\n` +
         `const moto = await startMoto({ command: ${JSON.stringify(FAKE_MOTO)} });\n` +
         'console.log(moto.pid);\nsetInterval(() => {}, 1_000);\n',
     );

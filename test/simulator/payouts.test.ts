@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type { Simulator, SimulatorOptions, SummaryPayment } from '#test/support/simulator/types.ts';
+import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator, SimulatorOptions, SummaryPayment } from '#simulator/types.ts';
 import {
   createPayout,
   ETH_ADDRESS,

@@ -2,12 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedUrlPart, verifyWebhookSignature } from '#shared/webhooks/signature.ts';
-import { simulatorAdmin } from '#test/support/simulator/admin-client.ts';
-import { DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type { Simulator, SimulatorOptions, SummaryPayment } from '#test/support/simulator/types.ts';
-import { simulatorSignature } from '#test/support/simulator/webhooks.ts';
-import { WHV } from '../../shared/webhooks/webhook-vectors.ts';
+import { simulatorAdmin } from '#simulator/admin-client.ts';
+import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator, SimulatorOptions, SummaryPayment } from '#simulator/types.ts';
+import { simulatorSignature } from '#simulator/webhooks.ts';
+import { WHV } from '../shared/webhooks/webhook-vectors.ts';
 import { createPayout, payoutBody, signedFetch } from './signed-fetch.ts';
 
 interface Received {

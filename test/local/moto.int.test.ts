@@ -1,7 +1,7 @@
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { startMoto } from '#local/moto.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
-import { startMoto } from '#test/support/moto.ts';
 
 const endpoint = motoEndpoint();
 

@@ -1,9 +1,9 @@
 import { Agent, request } from 'node:http';
 import Hawk from 'hawk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CREDENTIAL } from '#test/support/simulator/defaults.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type { FaultRule, Simulator, SimulatorOptions } from '#test/support/simulator/types.ts';
+import { DEFAULT_CREDENTIAL } from '#simulator/defaults.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { FaultRule, Simulator, SimulatorOptions } from '#simulator/types.ts';
 import { createPayout, firstError, payoutBody, signedFetch } from './signed-fetch.ts';
 
 let sim: Simulator | undefined;

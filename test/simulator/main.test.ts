@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedFetch } from './signed-fetch.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
-const MAIN = `${ROOT}test/support/simulator/main.ts`;
+const MAIN = `${ROOT}simulator/main.ts`;
 
 let child: ChildProcess | undefined;
 

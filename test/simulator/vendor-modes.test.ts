@@ -3,17 +3,12 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SimulatorAdminError, simulatorAdmin } from '#test/support/simulator/admin-client.ts';
-import { DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import { roundDecimalHalfUp, topLevelMemberSource } from '#test/support/simulator/normalize.ts';
-import { startSimulator } from '#test/support/simulator/simulator.ts';
-import type {
-  Simulator,
-  SimulatorOptions,
-  SummaryPayment,
-  VendorModes,
-} from '#test/support/simulator/types.ts';
-import { type SimulatorProcess, startSimulatorProcess } from '../../../bench/lib/simulator-process.ts';
+import { SimulatorAdminError, simulatorAdmin } from '#simulator/admin-client.ts';
+import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { roundDecimalHalfUp, topLevelMemberSource } from '#simulator/normalize.ts';
+import { startSimulator } from '#simulator/simulator.ts';
+import type { Simulator, SimulatorOptions, SummaryPayment, VendorModes } from '#simulator/types.ts';
+import { type SimulatorProcess, startSimulatorProcess } from '../../bench/lib/simulator-process.ts';
 import { BTC_ADDRESS, createPayout, firstError, payoutBody, signedFetch } from './signed-fetch.ts';
 
 let sim: Simulator | undefined;
@@ -408,7 +403,7 @@ describe('vendor modes: controls and admin API', () => {
 });
 
 describe('vendor modes: npm run simulator flags', () => {
-  const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+  const ROOT = fileURLToPath(new URL('../../', import.meta.url));
   let proc: SimulatorProcess | undefined;
   let child: ChildProcess | undefined;
 
@@ -420,7 +415,7 @@ describe('vendor modes: npm run simulator flags', () => {
   });
 
   function launch(args: readonly string[]): ChildProcess {
-    child = spawn(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}test/support/simulator/main.ts`, ...args], {
+    child = spawn(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}simulator/main.ts`, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

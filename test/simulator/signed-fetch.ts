@@ -1,7 +1,7 @@
 // Test-side HAWK signing with the hawk package's client API, the counterpart of the simulator's check.
 import Hawk from 'hawk';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#test/support/simulator/defaults.ts';
-import type { HawkCredential } from '#test/support/simulator/types.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import type { HawkCredential } from '#simulator/types.ts';
 
 export interface SignedRequest {
   readonly method?: string;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const MOTO_REQUIREMENT = 'moto[server]==5.2.1';
 const INSTALL_HINT = `pip install '${MOTO_REQUIREMENT}'`;
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface MotoCommand {
   readonly command: string;
@@ -254,4 +254,19 @@ function tailOf(child: ChildProcess): () => string {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return () => tail.trim() || '(no output)';
+}
+
+export interface AwsTestEnv {
+  readonly region: 'us-east-1';
+  readonly endpoint: string;
+  readonly credentials: { readonly accessKeyId: 'testing'; readonly secretAccessKey: 'testing' };
+}
+
+/** Client config for an AWS SDK v3 client pointed at moto: `new SQSClient(awsTestEnv(endpoint))`. */
+export function awsTestEnv(endpoint: string): AwsTestEnv {
+  return {
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
 }

@@ -7,7 +7,7 @@ import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import { startSimulator } from '#simulator/simulator.ts';
 import type { Simulator, SimulatorOptions, SummaryPayment } from '#simulator/types.ts';
 import { simulatorSignature } from '#simulator/webhooks.ts';
-import { WHV } from '../shared/webhooks/webhook-vectors.ts';
+import { WHV } from '#test/shared/webhooks/webhook-vectors.ts';
 import { createPayout, payoutBody, signedFetch } from './signed-fetch.ts';
 
 interface Received {

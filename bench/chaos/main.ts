@@ -25,8 +25,9 @@ const USAGE = `usage: npm run chaos -- [--payouts N] [--seed N] [--workers N] [-
                      kill timing, which DynamoDB requests fail (default ${D.seed})
   --workers N        worker processes at once (default ${D.workers})
   --kills N          workers SIGKILLed mid-batch and replaced (default ${D.kills})
-  --timeout SECONDS  give up draining after this long (default ${D.drainTimeoutMs / 1000}); a 5,000-payout
-                     --vendor-worst run needs about 1,800
+  --timeout SECONDS  give up draining after this long (default ${D.drainTimeoutMs / 1000}); about 0.45 s per
+                     payout with --vendor-worst on 2 cores: a 5,000-payout run drains in about 2,100 s,
+                     so give it --timeout 3600
 
 Coindirect (the simulator's vendor modes):
   --search-lag-ms N  a new payout stays out of the reference search for N ms (default ${D.searchLagMs})

@@ -37,7 +37,7 @@ export function renderChaosReport(r: ChaosReport): string {
   const outage = r.awsFaults.secretsOutage;
   const vendor = [
     o.uniqueReferences
-      ? `reference uniqueness ON${o.duplicateReferenceCode === undefined ? '' : ` (duplicates refused with ${o.duplicateReferenceCode})`}`
+      ? `reference uniqueness ON (${fmt.int(r.duplicatesRefused)} duplicates refused with ${o.duplicateReferenceCode ?? 'its documented code'})`
       : 'reference uniqueness OFF',
     `search lag ${fmt.int(o.searchLagMs)} ms`,
     o.normalize ? 'normalising (bech32 lower-cased, fiat amounts rounded)' : 'not normalising',

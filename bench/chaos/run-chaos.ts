@@ -132,6 +132,8 @@ export interface ChaosReport {
   readonly drained: boolean;
   readonly faultsHit: Readonly<Record<string, number>>;
   readonly requests: number;
+  /** Creates Coindirect refused as a duplicate reference (only with `uniqueReferences`). */
+  readonly duplicatesRefused: number;
   readonly awsFaults: AwsFaultFigures;
   readonly rotation: RotationFigures | null;
   readonly kills: readonly KillRecord[];
@@ -424,6 +426,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       drained: drainedAt !== undefined,
       faultsHit,
       requests: requests.length,
+      duplicatesRefused: requests.filter((r) => r.outcome === 'duplicate-reference').length,
       awsFaults,
       rotation,
       kills,

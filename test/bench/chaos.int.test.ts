@@ -19,6 +19,9 @@ describe.skipIf(endpoint === null)('chaos run (the small version of npm run chao
       firstKillAt: 0,
       timing: { functionTimeoutMs: 31_000, leaseSeconds: 31 },
       drainTimeoutMs: 50_000,
+      // Fewer injected Coindirect faults than npm run chaos (10 %): each fault on a killed reference's
+      // lookup or create after its lease ran out costs a retry at the very end of the run.
+      faultShare: 0.06,
       motoEndpoint: endpoint ?? '',
       // Coindirect at its worst on what decides a double payout: no reference uniqueness, and a search
       // that lags behind creates by 1 s, under a settle time of 2 s; stored content normalised.
@@ -40,5 +43,5 @@ describe.skipIf(endpoint === null)('chaos run (the small version of npm run chao
     expect(report.sent['duplicate-late'] ?? 0).toBeGreaterThan(0);
     expect(report.unexpectedExits).toEqual([]);
     expect(report.ok).toBe(true);
-  }, 58_000);
+  }, 150_000);
 });

@@ -1,41 +1,22 @@
-// `npm start`: moto + the Coindirect simulator + the real worker handler behind a Lambda-like poller.
-import { randomUUID } from 'node:crypto';
+// `npm start`: moto + the stack's resources (from its synthesized template) + the Coindirect simulator +
+// every function of the stack from its real handler (pipeline.ts); sample payouts in, each followed to
+// COMPLETE or CANCELLED, a results table out.
 import { readFile } from 'node:fs/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { loadConfig } from '#functions/payout-worker/config.ts';
-import { checkCredentials, credentialCheckDeps } from '#functions/payout-worker/credential-check.ts';
-import { createBatchHandler } from '#functions/payout-worker/handler.ts';
-import { createWorkerDeps } from '#functions/payout-worker/worker.ts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { findMotoServer, type MotoServer, startMoto } from '#local/moto.ts';
-import { LOCAL_WORKER_SETTINGS } from '#shared/config/worker-settings.ts';
-import { Ledger } from '#shared/ledger/ledger.ts';
 import { sendMessageBodies } from '#shared/producer/send-payouts.ts';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
-import { startSimulator } from '#simulator/simulator.ts';
-import type { Simulator } from '#simulator/types.ts';
 import type { CliIo } from '#tools/lib/cli.ts';
 import { receiveAll, releaseMessages } from '#tools/lib/dlq.ts';
 import { CliError } from '#tools/lib/errors.ts';
 import { detectFormat, type PayoutFileFormat, parsePayoutFile } from '#tools/lib/payout-file.ts';
 import { bar, progressLine } from '#tools/lib/progress.ts';
-import { drainQueue } from './drain.ts';
-import { type LocalResources, provisionLocalResources } from './provision.ts';
-import { collectResults, FINAL_OUTCOMES, type SentPayout } from './results.ts';
-import { NO_METRICS, printEndpoints, printResults, reportPoll, workerLogger } from './run-output.ts';
+import { type CoindirectTarget, type LocalPipeline, startLocalPipeline } from './pipeline.ts';
+import { collectResults, FINAL_OUTCOMES, notFinalAtCoindirect, type SentPayout } from './results.ts';
+import { eventLine, printEndpoints, printResults, reportPoll, workerLogger } from './run-output.ts';
+import { planFromTemplate, type StackPlan } from './stack-plan.ts';
+import { LOCAL_STACK_ENVIRONMENT, synthWorkerTemplate } from './stack-template.ts';
 
-/** Where payouts go: the simulator started here, or another Coindirect-compatible endpoint. */
-export type CoindirectTarget =
-  | { readonly kind: 'simulator' }
-  | {
-      readonly kind: 'remote';
-      readonly url: string;
-      readonly hawkAuthId: string;
-      readonly hawkAuthKey: string;
-      readonly merchantId: string;
-    };
+export type { CoindirectTarget } from './pipeline.ts';
 
 export interface LocalRunOptions {
   readonly payoutsFile: string;
@@ -46,33 +27,26 @@ export interface LocalRunOptions {
   readonly keepRunning: boolean;
   readonly json: boolean;
   readonly verbose: boolean;
-  /** Give up waiting for final states after this long. */
+  /** Give up waiting for final states (the worker's and Coindirect's) after this long. */
   readonly timeoutMs: number;
-  /** Receives before SQS dead-letters a message, as the stack's maxReceiveCount. */
-  readonly maxReceiveCount: number;
   /** Seconds before a failed message is retried locally (Lambda uses the worker's backoff). */
   readonly retryDelaySeconds: number;
+  /** Simulator only: a payout is final this long after its creation. */
+  readonly settleAfterMs?: number;
+  /** Simulator only: payouts whose reference ends in this digit are CANCELLED instead of COMPLETE. */
+  readonly cancelDigit?: number;
 }
 
 /**
- * Optional worker settings a local run takes from the environment, under the Lambda's names: the ones
- * marked `local` in shared/config/worker-settings.ts.
- */
-const PASSED_THROUGH = LOCAL_WORKER_SETTINGS;
-
-const AWS = {
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-} as const;
-
-/**
  * Runs the pipeline locally and prints the results. Resolves to the exit code: 0 when every payout
- * reached a final state (SUBMITTED, REJECTED, CONFLICT or dead-lettered).
+ * reached a final state (SUBMITTED, REJECTED, CONFLICT or dead-lettered) and every payout Coindirect
+ * holds reached a final Coindirect status (COMPLETE or CANCELLED).
  */
 export async function runLocal(options: LocalRunOptions, io: CliIo, signal: AbortSignal): Promise<number> {
   const payouts = await readPayouts(options);
   const say = (text: string): void => void io.stderr.write(`${text}\n`);
   const stack: Array<() => Promise<void>> = [];
+  const started = Date.now();
   try {
     say(
       'looking for moto server (the AWS emulator; installed into .venv/ on first use, which takes a minute)…',
@@ -80,112 +54,103 @@ export async function runLocal(options: LocalRunOptions, io: CliIo, signal: Abor
     const found = await findMotoServer();
     if ('error' in found) {
       throw new CliError(
-        `npm start needs moto server, the AWS emulator (SQS, DynamoDB, Secrets Manager).\n${found.error}`,
+        `npm start needs moto server, the AWS emulator (SQS, DynamoDB, Secrets Manager, EventBridge).\n${found.error}`,
       );
     }
-    say(`starting ${found.command} on a free port…`);
-    const moto: MotoServer = await startMoto({ command: found });
-    stack.push(() => moto.stop());
-    const aws = { ...AWS, endpoint: moto.endpoint };
-    const sqs = new SQSClient(aws);
-    const dynamodb = new DynamoDBClient(aws);
-    const secretsManager = new SecretsManagerClient(aws);
-    stack.push(async () => {
-      sqs.destroy();
-      dynamodb.destroy();
-      secretsManager.destroy();
-    });
-
-    let sim: Simulator | undefined;
-    const target = options.coindirect;
-    if (target.kind === 'simulator') {
-      sim = await startSimulator({});
-      stack.push(() => (sim as Simulator).close());
-      say(`Coindirect simulator on ${sim.url}`);
-    }
-    const hawk =
-      target.kind === 'simulator'
-        ? { hawkAuthId: DEFAULT_CREDENTIAL.id, hawkAuthKey: DEFAULT_CREDENTIAL.key }
-        : { hawkAuthId: target.hawkAuthId, hawkAuthKey: target.hawkAuthKey };
-    const resources = await provisionLocalResources({
-      sqs,
-      dynamodb,
-      secretsManager,
-      prefix: `local-${randomUUID().slice(0, 8)}`,
-      hawk,
-      maxReceiveCount: options.maxReceiveCount,
-    });
     say(
-      `provisioned on moto: queue + DLQ (maxReceiveCount ${options.maxReceiveCount}), secret, ledger table`,
+      `starting ${found.command} on a free port, and synthesizing the ${LOCAL_STACK_ENVIRONMENT} worker stack…`,
     );
-
-    const env: Record<string, string> = {};
-    for (const name of PASSED_THROUGH) {
-      const value = io.env[name];
-      if (value !== undefined && value !== '') env[name] = value;
-    }
-    Object.assign(env, {
-      COINDIRECT_BASE_URL: sim?.url ?? (target.kind === 'remote' ? target.url : ''),
-      COINDIRECT_MERCHANT_ID: target.kind === 'remote' ? target.merchantId : DEFAULT_MERCHANT.merchantId,
-      HAWK_SECRET_ID: resources.secretId,
-      LEDGER_TABLE_NAME: resources.tableName,
-      DLQ_URL: resources.dlqUrl,
-      ...(options.addressNetwork === undefined ? {} : { ADDRESS_NETWORK: options.addressNetwork }),
-    });
-    const config = loadConfig(env);
-
-    if (target.kind === 'remote') {
-      const check = await checkCredentials(
-        { action: 'checkCredentials', versionStage: 'AWSCURRENT' },
-        credentialCheckDeps(config, { secretsManager }),
+    const starting = startMoto({ command: found });
+    // Handled here so that a failed start during the synth is not an unhandled rejection; awaited below.
+    starting.catch(() => undefined);
+    stack.push(() => starting.then((moto) => moto.stop()));
+    // The synth takes a few seconds of CPU: moto boots in its own process meanwhile.
+    let plan: StackPlan;
+    try {
+      plan = planFromTemplate(await synthWorkerTemplate());
+    } catch (error) {
+      throw new CliError(
+        `could not synthesize the worker stack (${LOCAL_STACK_ENVIRONMENT}) to derive the local resources: ${error instanceof Error ? error.message : String(error)}`,
       );
-      if (!check.ok) throw new CliError(`the HAWK key does not work at ${target.url}: ${check.detail}`);
-      say(`HAWK key checked at ${target.url}: ${check.detail}`);
+    }
+    const moto: MotoServer = await starting;
+    const logger = workerLogger(io, options.verbose);
+    const pipeline = await startLocalPipeline({
+      endpoint: moto.endpoint,
+      plan,
+      coindirect: options.coindirect,
+      env: io.env,
+      ...(options.addressNetwork === undefined ? {} : { addressNetwork: options.addressNetwork }),
+      ...(options.settleAfterMs === undefined ? {} : { settleAfterMs: options.settleAfterMs }),
+      ...(options.cancelDigit === undefined ? {} : { cancelDigit: options.cancelDigit }),
+      retryDelaySeconds: options.retryDelaySeconds,
+      logger,
+      say,
+      verbose: options.verbose,
+    });
+    stack.push(() => pipeline.close());
+    say(describePlan(plan));
+    if (pipeline.sim !== undefined) {
+      say(
+        `Coindirect simulator on ${pipeline.sim.url}: payouts final after ${options.settleAfterMs ?? 'the default'} ms, ` +
+          `CANCELLED when the reference ends in ${options.cancelDigit ?? '(none)'}, signed webhooks to ${pipeline.lifecycle.webhookUrl}`,
+      );
     }
 
-    const logger = workerLogger(io, options.verbose);
-    const powertools = new Logger({
-      serviceName: 'payout-worker-local',
-      logLevel: options.verbose ? 'INFO' : 'SILENT',
-    });
-    const deps = createWorkerDeps(config, logger, NO_METRICS, { sqs, dynamodb, secretsManager });
-    const handler = createBatchHandler(() => deps, powertools);
-
-    const sent = await enqueue(sqs, resources.queueUrl, payouts);
+    const sent = await enqueue(pipeline.sqs, pipeline.resources.queueUrl, payouts);
     say(
       `enqueued ${sent.filter((s) => s.messageId !== undefined).length} payouts from ${options.payoutsFile}`,
     );
 
-    const drained = await drain(io, options, { sqs, resources, handler, signal, total: sent.length });
+    const deadlineMs = (): number => Math.max(0, options.timeoutMs - (Date.now() - started));
+    const drained = await drain(io, options, pipeline, signal, sent.length, deadlineMs());
     if (drained === 'stopped') {
       say('stopped before every payout was final');
       return 130;
     }
-    const ledger = new Ledger({ client: dynamodb, tableName: resources.tableName, leaseMs: config.leaseMs });
+    const settled =
+      drained === 'empty' ? await followLifecycle(io, pipeline, sent, signal, deadlineMs()) : 'deadline';
+    if (settled === 'stopped') {
+      say('stopped before every payout was final at Coindirect');
+      return 130;
+    }
+    const { sqs, resources } = pipeline;
     const deadLetters = await receiveAll(sqs, resources.dlqUrl, { holdSeconds: 60, waitSeconds: 0 });
     await releaseMessages(sqs, resources.dlqUrl, deadLetters);
-    const results = await collectResults(sent, deadLetters, ledger);
-    printResults(io, options.json, results, drained === 'deadline');
+    const results = await collectResults(sent, deadLetters, pipeline.ledger, (reference) =>
+      pipeline.events.namesFor(reference),
+    );
+    printResults(io, options.json, results, drained === 'deadline' || settled === 'deadline');
 
     if (options.keepRunning) {
-      printEndpoints(io, moto.endpoint, resources, sim);
-      await drainQueue({
-        sqs,
-        queueUrl: resources.queueUrl,
-        queueArn: resources.queueArn,
-        handler,
+      printEndpoints(io, moto.endpoint, pipeline);
+      pipeline.events.onEvent((event) => void io.stderr.write(`${eventLine(event)}\n`));
+      await pipeline.drainWorker({
         until: 'signal',
         signal,
-        retryDelaySeconds: options.retryDelaySeconds,
-        onPoll: (poll) => void reportPoll(poll, ledger, io),
+        onPoll: (poll) => void reportPoll(poll, pipeline.ledger, io),
       });
       say('stopping…');
       return 0;
     }
-    return results.every((r) => FINAL_OUTCOMES.includes(r.outcome)) ? 0 : 1;
+    const allFinal =
+      results.every((r) => FINAL_OUTCOMES.includes(r.outcome)) && notFinalAtCoindirect(results).length === 0;
+    return allFinal ? 0 : 1;
   } finally {
     for (const stop of stack.reverse()) await stop().catch(() => undefined);
   }
+}
+
+/** One line saying what was derived from the template. */
+function describePlan(plan: StackPlan): string {
+  const indexes = plan.tables.reduce((n, t) => n + t.globalSecondaryIndexes.length, 0);
+  const functions = plan.functions.map((f) => f.service).join(', ');
+  return (
+    `provisioned on moto from the ${LOCAL_STACK_ENVIRONMENT} worker stack's template: ${plan.queues.length} queues ` +
+    `(${plan.queues.filter((q) => q.deadLetter !== undefined).length} with a DLQ), ${plan.tables.length} table ` +
+    `(${indexes} index), ${plan.secrets.length} secrets, ${plan.eventBuses.length} event bus + a capture rule; ` +
+    `running ${functions}`
+  );
 }
 
 async function readPayouts(
@@ -238,28 +203,22 @@ async function enqueue(
   });
 }
 
-interface DrainContext {
-  readonly sqs: SQSClient;
-  readonly resources: LocalResources;
-  readonly handler: Parameters<typeof drainQueue>[0]['handler'];
-  readonly signal: AbortSignal;
-  readonly total: number;
-}
-
-async function drain(io: CliIo, options: LocalRunOptions, context: DrainContext) {
+async function drain(
+  io: CliIo,
+  options: LocalRunOptions,
+  pipeline: LocalPipeline,
+  signal: AbortSignal,
+  total: number,
+  deadlineMs: number,
+) {
   const progress = progressLine(io.stderr, { lineEveryMs: 2_000 });
   const started = Date.now();
   const retrying = new Set<string>();
   let invocationErrors = 0;
-  const end = await drainQueue({
-    sqs: context.sqs,
-    queueUrl: context.resources.queueUrl,
-    queueArn: context.resources.queueArn,
-    handler: context.handler,
+  const end = await pipeline.drainWorker({
     until: 'empty',
-    signal: context.signal,
-    deadlineMs: options.timeoutMs,
-    retryDelaySeconds: options.retryDelaySeconds,
+    signal,
+    deadlineMs,
     onPoll: (poll) => {
       for (const record of poll.records) {
         if (record.failed) retrying.add(record.messageId);
@@ -271,14 +230,39 @@ async function drain(io: CliIo, options: LocalRunOptions, context: DrainContext)
       }
     },
     onTick: (inQueue) => {
-      const final = Math.max(0, context.total - inQueue);
+      const final = Math.max(0, total - inQueue);
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       progress.update(
-        `[${seconds}s] ${bar(final, context.total)} ${final}/${context.total} final` +
+        `[${seconds}s] ${bar(final, total)} ${final}/${total} through the worker` +
           (retrying.size > 0 ? ` · ${retrying.size} waiting to retry` : ''),
       );
     },
   });
   progress.done(end === 'deadline' ? `gave up waiting after ${options.timeoutMs / 1000} s` : undefined);
+  return end;
+}
+
+/** Waits for Coindirect to settle every payout it holds and for their events; shows progress. */
+async function followLifecycle(
+  io: CliIo,
+  pipeline: LocalPipeline,
+  sent: readonly SentPayout[],
+  signal: AbortSignal,
+  deadlineMs: number,
+) {
+  const references = [...new Set(sent.filter((s) => s.messageId !== undefined).map((s) => s.reference))];
+  const progress = progressLine(io.stderr, { lineEveryMs: 2_000 });
+  const started = Date.now();
+  const end = await pipeline.settle(references, {
+    deadlineMs,
+    signal,
+    onTick: (settled) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      progress.update(
+        `[${seconds}s] ${bar(settled, references.length)} ${settled}/${references.length} references final at Coindirect, events published`,
+      );
+    },
+  });
+  progress.done(end === 'deadline' ? 'gave up waiting for Coindirect to settle every payout' : undefined);
   return end;
 }

@@ -44,8 +44,10 @@ async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
 }
 
 /**
- * Creates what the CDK stack defines, on an AWS emulator (moto server) or any SQS/DynamoDB/Secrets Manager
- * endpoint: the payout queue redriving to a DLQ, the HAWK secret, the ledger table (key `reference`).
+ * Creates the worker's part of the stack, on an AWS emulator (moto server) or any SQS/DynamoDB/Secrets
+ * Manager endpoint: the payout queue redriving to a DLQ, the HAWK secret, the ledger table (key
+ * `reference`). The integration rigs, the benchmarks and the chaos run use it; `npm start` creates the
+ * whole stack from its synthesized template instead (stack-plan.ts, stack-provision.ts).
  * Idempotent: existing resources are reused.
  */
 export async function provisionLocalResources(options: ProvisionOptions): Promise<LocalResources> {

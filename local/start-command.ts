@@ -1,21 +1,25 @@
 // `npm start`: the options of the local run.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_CANCEL_DIGIT } from '#simulator/defaults.ts';
 import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '#tools/lib/cli.ts';
 import { UsageError } from '#tools/lib/errors.ts';
 import { PAYOUT_FILE_FORMATS, type PayoutFileFormat } from '#tools/lib/payout-file.ts';
 import { type CoindirectTarget, runLocal } from './local-run.ts';
+import { LOCAL_LIFECYCLE } from './pipeline.ts';
 
 /** The samples `npm start` runs when no `--payouts` file is given. */
 export const SAMPLE_PAYOUTS = fileURLToPath(new URL('../examples/payouts.csv', import.meta.url));
 
 export const START_USAGE = `usage: npm start [-- options]
 
-Runs the whole payout pipeline on this machine: moto server (SQS, DynamoDB, Secrets Manager), the
-Coindirect simulator, the resources the stack defines, and the real worker handler fed by a poller
-that behaves like Lambda's SQS event source. It enqueues the sample payouts (examples/payouts.csv: a mix
-of currencies and a few deliberately bad rows), waits until every payout is final, prints what became
-of each, and stops everything it started.
+Runs the whole life of a payout on this machine: moto server (SQS, DynamoDB, Secrets Manager,
+EventBridge) with the resources of the worker stack's synthesized template, the Coindirect simulator,
+and every function of the stack from its real handler: the worker and the status function behind pollers
+that behave like Lambda's SQS event source, the webhook receiver behind a local Function URL, the sweep
+on a short schedule. It enqueues the sample payouts (examples/payouts.csv: a mix of currencies and a few
+deliberately bad rows), waits until each is final in the worker and COMPLETE or CANCELLED at Coindirect,
+prints what became of each with its lifecycle events, and stops everything it started.
 
 options:
   --payouts FILE            payouts to run instead of the samples (CSV, JSON array or NDJSON of payout v1)
@@ -26,15 +30,20 @@ options:
     --hawk-key KEY          its HAWK key     (or env HAWK_AUTH_KEY)
     --merchant-id MID       the merchant to pay from
   --address-network mainnet|testnet   which address forms the worker accepts (sandbox: testnet)
+  --settle-after-ms N       the simulator makes each payout final N ms after its creation (default ${LOCAL_LIFECYCLE.settleAfterMs})
+  --cancel-digit D          payouts whose reference ends in digit D end CANCELLED, the others COMPLETE
+                            (default ${DEFAULT_CANCEL_DIGIT}: sample-btc-0003 and sample-ltc-0003)
   --json                    print the results as one JSON document on stdout (progress stays on stderr)
   --keep-running            after the results, keep the pipeline up for producer development: prints
-                            the queue URL and AWS endpoint, processes what arrives, Ctrl-C stops
+                            the queue URL, AWS endpoint, webhook URL and event capture queue, processes
+                            what arrives and shows each lifecycle event, Ctrl-C stops
   --timeout SECONDS         give up waiting for final states after this long (default 300)
-  --verbose                 print the worker's JSON log on stderr
+  --verbose                 print the functions' JSON log on stderr
   -h, --help                show this help
 
-exit codes: 0 every payout reached a final state (SUBMITTED, REJECTED, CONFLICT or dead-lettered);
-1 some did not, or moto/the run failed (the message says what to do); 2 wrong usage; 130 interrupted.`;
+exit codes: 0 every payout reached a final state (SUBMITTED, REJECTED, CONFLICT or dead-lettered) and
+every submitted payout a final Coindirect status (COMPLETE or CANCELLED); 1 some did not (they are named),
+or moto/the run failed (the message says what to do); 2 wrong usage; 130 interrupted.`;
 
 const flagsSchema = z.object({
   payouts: z.string().min(1).default(SAMPLE_PAYOUTS),
@@ -44,6 +53,8 @@ const flagsSchema = z.object({
   'hawk-key': z.string().min(1).optional(),
   'merchant-id': z.string().min(6, 'must be the 6–50 character merchant ID').max(50).optional(),
   'address-network': z.enum(['mainnet', 'testnet']).optional(),
+  'settle-after-ms': z.coerce.number().int('must be whole milliseconds').min(0).max(600_000).optional(),
+  'cancel-digit': z.coerce.number().int('must be a digit 0–9').min(0).max(9).optional(),
   json: z.boolean().default(false),
   'keep-running': z.boolean().default(false),
   timeout: z.coerce.number().int('must be whole seconds').min(5).max(86_400).default(300),
@@ -64,6 +75,8 @@ export function startCommand(signal: AbortSignal): Command {
           'hawk-key': { type: 'string' },
           'merchant-id': { type: 'string' },
           'address-network': { type: 'string' },
+          'settle-after-ms': { type: 'string' },
+          'cancel-digit': { type: 'string' },
           json: { type: 'boolean' },
           'keep-running': { type: 'boolean' },
           timeout: { type: 'string' },
@@ -76,18 +89,32 @@ export function startCommand(signal: AbortSignal): Command {
         if (positionals.length > 0)
           throw new UsageError(`unexpected argument ${positionals[0]}; use --payouts FILE`);
         const flags = validateFlags(flagsSchema, values);
+        const coindirect = coindirectTarget(flags, io);
+        if (
+          coindirect.kind === 'remote' &&
+          (flags['settle-after-ms'] !== undefined || flags['cancel-digit'] !== undefined)
+        ) {
+          throw new UsageError(
+            '--settle-after-ms and --cancel-digit drive the simulator, not --coindirect-url',
+          );
+        }
         return runLocal(
           {
             payoutsFile: flags.payouts,
             ...(flags.format === undefined ? {} : { format: flags.format }),
-            coindirect: coindirectTarget(flags, io),
+            coindirect,
             ...(flags['address-network'] === undefined ? {} : { addressNetwork: flags['address-network'] }),
             keepRunning: flags['keep-running'],
             json: flags.json,
             verbose: flags.verbose,
             timeoutMs: flags.timeout * 1000,
-            maxReceiveCount: 10,
             retryDelaySeconds: 1,
+            ...(coindirect.kind === 'simulator'
+              ? {
+                  settleAfterMs: flags['settle-after-ms'] ?? LOCAL_LIFECYCLE.settleAfterMs,
+                  cancelDigit: flags['cancel-digit'] ?? DEFAULT_CANCEL_DIGIT,
+                }
+              : {}),
           },
           io,
           signal,

@@ -12,3 +12,10 @@ export const DEFAULT_MERCHANT: SimMerchant = {
   displayName: 'Simulator Merchant',
   secret: 'sim-webhook-secret',
 };
+
+/**
+ * The digit whose payouts the simulator cancels when it settles payouts on its own (`--settle-after-ms`,
+ * `autoProgress.cancelDigit`): every payout whose reference ends in 3 becomes CANCELLED, the others
+ * COMPLETE. In examples/payouts.csv that is sample-btc-0003 and sample-ltc-0003.
+ */
+export const DEFAULT_CANCEL_DIGIT = 3;

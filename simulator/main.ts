@@ -2,19 +2,24 @@
 // through the /__sim/ admin API. Prints `{"url":...}` as one JSON line on stdout once it listens.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from './defaults.ts';
+import { DEFAULT_CANCEL_DIGIT, DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from './defaults.ts';
 import { startSimulator } from './simulator.ts';
 import { MAX_LATENCY_MS } from './vendor-modes.ts';
 
 const USAGE = `usage: npm run simulator -- [--port N] [--hawk-id ID --hawk-key KEY] [--merchant-id MID]
          [--error-style coindirect|bvnk] [--no-uniqueness] [--duplicate-code CODE]
-         [--search-lag-ms N] [--normalize] [--latency-ms N] [--help]
+         [--search-lag-ms N] [--normalize] [--latency-ms N]
+         [--settle-after-ms N [--cancel-digit D]] [--help]
 
   --port N                 port on 127.0.0.1; 0 (default) picks a free one
   --hawk-id ID --hawk-key KEY
                            the accepted HAWK credential; default the simulator's test credential
   --merchant-id MID        the one known merchant
   --error-style STYLE      codes of 400s: coindirect (unique, invalidPayout; default) or bvnk (MER-PAY-*)
+Payout lifecycle (default: a payout keeps its status until POST /__sim/payout-status changes it):
+  --settle-after-ms N      make every new payout final N ms after its creation: COMPLETE, or CANCELLED
+                           when its reference ends in the cancel digit
+  --cancel-digit D         the last digit of the references cancelled instead of completed (default ${DEFAULT_CANCEL_DIGIT})
 Vendor modes, each worse than Coindirect documents (changeable later with POST /__sim/vendor):
   --no-uniqueness          accept a second payout with a used reference
                            (alias: --allow-duplicate-references)
@@ -40,6 +45,8 @@ const flagsSchema = z
     'search-lag-ms': msSchema.default(0),
     normalize: z.boolean().default(false),
     'latency-ms': msSchema.max(MAX_LATENCY_MS).default(0),
+    'settle-after-ms': msSchema.max(MAX_LATENCY_MS).optional(),
+    'cancel-digit': z.coerce.number().int().min(0).max(9).default(DEFAULT_CANCEL_DIGIT),
   })
   .refine((f) => (f['hawk-id'] === undefined) === (f['hawk-key'] === undefined), {
     message: '--hawk-id and --hawk-key go together',
@@ -60,6 +67,8 @@ async function main(argv: readonly string[]): Promise<void> {
       'search-lag-ms': { type: 'string' },
       normalize: { type: 'boolean' },
       'latency-ms': { type: 'string' },
+      'settle-after-ms': { type: 'string' },
+      'cancel-digit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -86,6 +95,11 @@ async function main(argv: readonly string[]): Promise<void> {
     searchLagMs: flags['search-lag-ms'],
     normalize: flags.normalize,
     latencyMs: flags['latency-ms'],
+    ...(flags['settle-after-ms'] === undefined
+      ? {}
+      : {
+          autoProgress: { completeAfterMs: flags['settle-after-ms'], cancelDigit: flags['cancel-digit'] },
+        }),
   });
   // The key is not printed: whoever started the process chose it or can read DEFAULT_CREDENTIAL.
   console.log(JSON.stringify({ url: simulator.url, hawkId: id, merchantId: flags['merchant-id'] }));

@@ -20,7 +20,7 @@ import type {
   SimulatorOptions,
   VendorModes,
 } from './types.ts';
-import { initialVendorModes, patchVendorModes } from './vendor-modes.ts';
+import { initialVendorModes, MAX_LATENCY_MS, patchVendorModes } from './vendor-modes.ts';
 import { WebhookSender } from './webhooks.ts';
 
 /** The request log keeps this many newest entries, so a long chaos run cannot exhaust memory. */
@@ -41,6 +41,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clock = options.clock ?? Date.now;
   // Checked before anything starts, so bad options throw without leaving a server behind.
   const startModes = initialVendorModes(options);
+  checkAutoProgress(options.autoProgress);
   let modes: VendorModes = startModes;
   const closing = new AbortController();
   const merchants = new Map((options.merchants ?? [DEFAULT_MERCHANT]).map((m) => [m.merchantId, m]));
@@ -67,7 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       timers.add(timer);
     };
     later(auto.processingAfterMs, 'PROCESSING', ['PENDING']);
-    later(auto.completeAfterMs, 'COMPLETE', ['PENDING', 'PROCESSING']);
+    later(auto.completeAfterMs, settledStatus(record.reference, auto.cancelDigit), ['PENDING', 'PROCESSING']);
   };
   const store = new PayoutStore((record, created) => {
     webhooks.notify(record.summary);
@@ -179,4 +180,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await closed;
     },
   };
+}
+
+/**
+ * The final status auto-progress gives a payout: CANCELLED when its reference ends in `cancelDigit`,
+ * otherwise COMPLETE.
+ *
+ * @example
+ * settledStatus('sample-btc-0003', 3); // 'CANCELLED'
+ * settledStatus('sample-btc-0001', 3); // 'COMPLETE'
+ */
+export function settledStatus(reference: string, cancelDigit: number | undefined): 'COMPLETE' | 'CANCELLED' {
+  return cancelDigit !== undefined && reference.endsWith(String(cancelDigit)) ? 'CANCELLED' : 'COMPLETE';
+}
+
+function checkAutoProgress(auto: SimulatorOptions['autoProgress']): void {
+  if (auto === undefined) return;
+  for (const [name, ms] of [
+    ['processingAfterMs', auto.processingAfterMs],
+    ['completeAfterMs', auto.completeAfterMs],
+  ] as const) {
+    if (ms !== undefined && !(ms >= 0 && ms <= MAX_LATENCY_MS)) {
+      throw new RangeError(`autoProgress.${name} must be >= 0 ms and <= ${MAX_LATENCY_MS} ms, got ${ms}`);
+    }
+  }
+  const digit = auto.cancelDigit;
+  if (digit !== undefined && !(Number.isInteger(digit) && digit >= 0 && digit <= 9)) {
+    throw new RangeError(`autoProgress.cancelDigit must be a digit 0–9, got ${digit}`);
+  }
 }

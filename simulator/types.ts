@@ -179,8 +179,16 @@ export interface WebhookDelivery {
 export interface AutoProgress {
   /** A payout created PENDING becomes PROCESSING this long after its creation. */
   readonly processingAfterMs?: number | undefined;
-  /** A payout becomes COMPLETE this long after its creation. */
+  /**
+   * A payout becomes final this long after its creation: COMPLETE, or CANCELLED when its reference ends in
+   * `cancelDigit`.
+   */
   readonly completeAfterMs?: number | undefined;
+  /**
+   * The deterministic share of payouts Coindirect cancels instead of completing: every payout whose
+   * reference ends in this digit (0–9). Default: none is cancelled.
+   */
+  readonly cancelDigit?: number | undefined;
 }
 
 /**

@@ -4,14 +4,15 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LifecycleMetricsPort } from '#shared/lifecycle/metrics.ts';
 import { type SweepDeps, type SweepReport, sweepOpenPayouts } from '#shared/lifecycle/sweep.ts';
+import type { LoggerPort } from '#shared/processing/ports.ts';
 import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
-import { loadStatusConfig } from './config.ts';
-import { createStatusDeps } from './deps.ts';
+import { loadStatusConfig, type StatusConfig } from './config.ts';
+import { createStatusDeps, type StatusOverrides } from './deps.ts';
 
 /** Time kept back at the end of an invocation so an item already started can finish (one read + writes). */
 const RESERVE_MS = 20_000;
 
-type ReadySweepDeps = Omit<SweepDeps, 'remainingTimeMs' | 'reserveMs'>;
+export type ReadySweepDeps = Omit<SweepDeps, 'remainingTimeMs' | 'reserveMs'>;
 
 /** The scheduled sweep around ready dependencies (tests inject theirs here); the event is not read. */
 export function createSweepHandler(deps: () => ReadySweepDeps) {
@@ -40,15 +41,22 @@ export function createSweepHandler(deps: () => ReadySweepDeps) {
 const { logger, metrics, count } = lambdaPowertools('payout-sweep');
 const metricsPort: LifecycleMetricsPort = { count };
 
-function buildSweepDeps(env: Readonly<Record<string, string | undefined>>): ReadySweepDeps {
-  const config = loadStatusConfig(env);
+/** The sweep's dependencies from a validated config (`npm start` passes clients pointed at moto). */
+export function buildSweepDeps(
+  config: StatusConfig,
+  log: LoggerPort,
+  metricsOut: LifecycleMetricsPort,
+  overrides: StatusOverrides = {},
+): ReadySweepDeps {
   return {
-    ...createStatusDeps(config, logger, metricsPort),
+    ...createStatusDeps(config, log, metricsOut, overrides),
     stuckAfterMs: config.stuckAfterMs,
     eventGraceMs: config.eventGraceMs,
   };
 }
-const deps = new ContainerDeps(logger, () => buildSweepDeps(process.env));
+const deps = new ContainerDeps(logger, () =>
+  buildSweepDeps(loadStatusConfig(process.env), logger, metricsPort),
+);
 
 /** The stuck-payout sweep's Lambda entry point, run on a schedule (hourly by default). */
 export const handler = middy(createSweepHandler(() => deps.get()))

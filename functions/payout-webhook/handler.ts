@@ -11,7 +11,7 @@ import { type ReceiverDeps, receiveWebhook, type WebhookRequest } from '#shared/
 import { sqsStatusQueue } from '#shared/webhooks/status-queue.ts';
 import { WebhookSecrets } from '#shared/webhooks/webhook-secret.ts';
 import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
-import { loadWebhookConfig } from './config.ts';
+import { loadWebhookConfig, type WebhookConfig } from './config.ts';
 
 /** The parts of a Lambda Function URL event (payload format 2.0) the receiver reads. */
 const functionUrlEventSchema = z.looseObject({
@@ -83,22 +83,33 @@ function answer(statusCode: number, outcome: string): APIGatewayProxyResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome }) };
 }
 
-const { logger, metrics, count } = lambdaPowertools('payout-webhook');
+/** The AWS clients of the receiver; each defaults to a new one (`npm start` passes clients pointed at moto). */
+export interface WebhookOverrides {
+  readonly secretsManager?: SecretsManagerClient;
+  readonly sqs?: SQSClient;
+}
 
-// On a bad environment the invocation fails: Coindirect sees a 5xx and retries.
-const deps = new ContainerDeps(logger, (): ReceiverDeps => {
-  const config = loadWebhookConfig(process.env);
+/** Wires the receiver to its secret and the status queue from a validated config. */
+export function createReceiverDeps(config: WebhookConfig, overrides: WebhookOverrides = {}): ReceiverDeps {
   return {
     secrets: new WebhookSecrets({
-      client: new SecretsManagerClient({}),
+      client: overrides.secretsManager ?? new SecretsManagerClient({}),
       secretId: config.secretId,
       ttlMs: config.secretCacheTtlMs,
     }),
-    statusQueue: sqsStatusQueue(new SQSClient({}), config.statusQueueUrl),
+    statusQueue: sqsStatusQueue(overrides.sqs ?? new SQSClient({}), config.statusQueueUrl),
     urlParts: config.urlParts,
     maxBodyBytes: config.maxBodyBytes,
   };
-});
+}
+
+const { logger, metrics, count } = lambdaPowertools('payout-webhook');
+
+// On a bad environment the invocation fails: Coindirect sees a 5xx and retries.
+const deps = new ContainerDeps(
+  logger,
+  (): ReceiverDeps => createReceiverDeps(loadWebhookConfig(process.env)),
+);
 
 /** The webhook receiver's Lambda entry point, behind a Function URL (auth NONE: the HMAC authenticates). */
 export const handler = middy(createWebhookHandler(() => deps.get(), logger, { count }))

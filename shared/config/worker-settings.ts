@@ -12,7 +12,7 @@ export interface WorkerSetting<Schema extends z.ZodMiniType, Value> {
   /** What it does (docs/operations.md, "The worker (environment variables)", says the same). */
   readonly doc: string;
   readonly schema: Schema;
-  /** `npm start` passes it from the shell to the local worker (`PASSED_THROUGH` in local/local-run.ts). */
+  /** `npm start` passes it from the shell to the local worker (`LOCAL_WORKER_SETTINGS`, read by local/pipeline.ts). */
   readonly local: boolean;
   /** The variable's text for a value, as the stack sets it (infra/constructs/payout-worker-function.ts). */
   readonly write: (value: Value) => string;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { collectResults, resultsJson, resultsText, totalsOf } from '#local/results.ts';
+import {
+  coindirectTotalsOf,
+  collectResults,
+  notFinalAtCoindirect,
+  resultsJson,
+  resultsText,
+  totalsOf,
+} from '#local/results.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
 import { type DeadLetterMessage, RECEIVE_LIMIT_CODE } from '#tools/lib/dlq.ts';
 
@@ -130,5 +137,96 @@ describe('result output', () => {
     // Assert
     expect(json.results).toEqual(results);
     expect(json.totals).toMatchObject({ total: 2, SUBMITTED: 1, REJECTED: 1, CONFLICT: 0 });
+  });
+});
+
+describe('results of the payout lifecycle', () => {
+  const sent = [
+    { line: 2, reference: 'paid-000001', messageId: 'm1' },
+    { line: 3, reference: 'paid-000003', messageId: 'm2' },
+    { line: 4, reference: 'slow-000001', messageId: 'm3' },
+    { line: 5, reference: 'paid-000001', messageId: 'm4' },
+    { line: 6, reference: 'bad', messageId: 'm5' },
+  ];
+  const ledger = new Map<string, LedgerRecord>([
+    ['paid-000001', record('paid-000001', { state: 'SUBMITTED', uuid: 'u1', coindirectStatus: 'COMPLETE' })],
+    ['paid-000003', record('paid-000003', { state: 'SUBMITTED', uuid: 'u3', coindirectStatus: 'CANCELLED' })],
+    [
+      'slow-000001',
+      record('slow-000001', { state: 'SUBMITTED', uuid: 'u4', coindirectStatus: 'PROCESSING' }),
+    ],
+  ]);
+  const events = new Map<string, string[]>([
+    ['paid-000001', ['PayoutSubmitted', 'PayoutCompleted']],
+    ['paid-000003', ['PayoutSubmitted', 'PayoutCancelled']],
+    ['slow-000001', ['PayoutSubmitted']],
+  ]);
+  const dlq = [
+    letter('m4', { outcome: 'CONFLICT', reasonCode: 'REFERENCE_CONFLICT', reason: 'different content' }),
+    letter('m5', { reason: 'reference: too short' }),
+  ];
+  const collect = () =>
+    collectResults(
+      sent,
+      dlq,
+      { get: async (reference) => ledger.get(reference) },
+      (reference) => events.get(reference) ?? [],
+    );
+
+  it("adds Coindirect's last status and the reference's events to every result", async () => {
+    // Act
+    const results = await collect();
+
+    // Assert
+    expect(results.map((r) => [r.reference, r.outcome, r.coindirectStatus, r.events])).toEqual([
+      ['paid-000001', 'SUBMITTED', 'COMPLETE', ['PayoutSubmitted', 'PayoutCompleted']],
+      ['paid-000003', 'SUBMITTED', 'CANCELLED', ['PayoutSubmitted', 'PayoutCancelled']],
+      ['slow-000001', 'SUBMITTED', 'PROCESSING', ['PayoutSubmitted']],
+      ['paid-000001', 'CONFLICT', 'COMPLETE', ['PayoutSubmitted', 'PayoutCompleted']],
+      ['bad', 'REJECTED', undefined, []],
+    ]);
+  });
+
+  it('counts the payouts at Coindirect by status, each reference once, and names the ones not final', async () => {
+    // Arrange
+    const results = await collect();
+
+    // Act
+    const json = JSON.parse(resultsJson(results));
+    const open = notFinalAtCoindirect(results);
+
+    // Assert
+    expect(coindirectTotalsOf(results)).toEqual({ PENDING: 0, PROCESSING: 1, COMPLETE: 1, CANCELLED: 1 });
+    expect(json.totals).toEqual({
+      ...totalsOf(results),
+      coindirectStatus: { PENDING: 0, PROCESSING: 1, COMPLETE: 1, CANCELLED: 1 },
+    });
+    expect(json.results[0]).toEqual({
+      line: 2,
+      reference: 'paid-000001',
+      outcome: 'SUBMITTED',
+      coindirectStatus: 'COMPLETE',
+      events: ['PayoutSubmitted', 'PayoutCompleted'],
+      uuid: 'u1',
+    });
+    expect(open).toEqual([{ reference: 'slow-000001', coindirectStatus: 'PROCESSING' }]);
+  });
+
+  it("adds Coindirect's status and the events to the table, and the statuses to the totals", async () => {
+    // Arrange
+    const results = await collect();
+
+    // Act
+    const lines = resultsText(results).split('\n');
+
+    // Assert
+    expect(lines[0]).toBe(
+      'line  reference    outcome    coindirect  events                             uuid / reason',
+    );
+    expect(lines[2]).toBe('2     paid-000001  SUBMITTED  COMPLETE    PayoutSubmitted → PayoutCompleted  u1');
+    expect(lines.slice(-2)).toEqual([
+      'total 5: 3 SUBMITTED, 1 REJECTED, 1 CONFLICT',
+      'at Coindirect: 1 PROCESSING, 1 COMPLETE, 1 CANCELLED',
+    ]);
   });
 });

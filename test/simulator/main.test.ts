@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signedFetch } from './signed-fetch.ts';
+import { simulatorAdmin } from '#simulator/admin-client.ts';
+import { createPayout, payoutBody, signedFetch } from './signed-fetch.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
@@ -54,6 +55,23 @@ describe('simulator main.ts (npm run simulator)', () => {
     expect(response.status).toBe(200);
     expect(merchants.map((m) => m.merchantId)).toEqual(['cli-merchant-1']);
     expect(code).toBe(0);
+  });
+
+  it('settles every new payout after --settle-after-ms, cancelling those ending in --cancel-digit', async () => {
+    const simulator = launch(['--port', '0', '--settle-after-ms', '50', '--cancel-digit', '7']);
+    const { url } = JSON.parse(await firstLine(simulator)) as { url: string };
+    for (const reference of ['main-settle-0007', 'main-settle-0008']) {
+      const created = await createPayout(url, payoutBody({ reference }));
+      expect(created.status).toBe(200);
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const payouts = await simulatorAdmin(url).payouts();
+
+    expect(payouts.map((p) => [p.reference, p.summary.status]).sort()).toEqual([
+      ['main-settle-0007', 'CANCELLED'],
+      ['main-settle-0008', 'COMPLETE'],
+    ]);
   });
 
   it('exits with 2 and the usage on a bad flag', async () => {

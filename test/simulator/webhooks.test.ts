@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signedUrlPart, verifyWebhookSignature } from '#shared/webhooks/signature.ts';
 import { simulatorAdmin } from '#simulator/admin-client.ts';
 import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
-import { startSimulator } from '#simulator/simulator.ts';
+import { settledStatus, startSimulator } from '#simulator/simulator.ts';
 import type { Simulator, SimulatorOptions, SummaryPayment } from '#simulator/types.ts';
 import { simulatorSignature } from '#simulator/webhooks.ts';
 import { WHV } from '#test/shared/webhooks/webhook-vectors.ts';
@@ -163,6 +163,43 @@ describe('simulator webhooks', () => {
     // Assert
     expect(hook.received.map((r) => webhookOf(r).data.status)).toEqual(['PENDING', 'PROCESSING', 'COMPLETE']);
     expect(s.payouts().find((p) => p.uuid === created.uuid)?.summary.status).toBe('COMPLETE');
+  });
+
+  it('cancels, instead of completing, the payouts whose reference ends in the cancel digit', async () => {
+    // Arrange
+    const hook = await endpoint();
+    const s = await start({
+      webhook: { url: hook.url },
+      autoProgress: { completeAfterMs: 40, cancelDigit: 3 },
+    });
+    const create = async (reference: string) =>
+      ((await (await createPayout(s.url, payoutBody({ reference }))).json()) as SummaryPayment).uuid;
+    const completed = await create('settle-0001');
+    const cancelled = await create('settle-0003');
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await s.flushWebhooks();
+
+    // Assert
+    const statusOf = (uuid: string) => s.payouts().find((p) => p.uuid === uuid)?.summary.status;
+    expect([statusOf(completed), statusOf(cancelled)]).toEqual(['COMPLETE', 'CANCELLED']);
+    expect(hook.received.map((r) => [webhookOf(r).data.reference, webhookOf(r).data.status]).sort()).toEqual([
+      ['settle-0001', 'COMPLETE'],
+      ['settle-0001', 'PROCESSING'],
+      ['settle-0003', 'CANCELLED'],
+      ['settle-0003', 'PROCESSING'],
+    ]);
+  });
+
+  it('settles by the last digit of the reference, and refuses a cancel digit that is not one', async () => {
+    // Act & Assert
+    expect(settledStatus('sample-btc-0003', 3)).toBe('CANCELLED');
+    expect(settledStatus('sample-btc-0013', 1)).toBe('COMPLETE');
+    expect(settledStatus('sample-btc-0003', undefined)).toBe('COMPLETE');
+    await expect(startSimulator({ autoProgress: { completeAfterMs: 10, cancelDigit: 12 } })).rejects.toThrow(
+      /cancelDigit must be a digit/,
+    );
   });
 
   it('is driven through the admin API by a process that did not start it', async () => {

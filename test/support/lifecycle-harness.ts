@@ -22,6 +22,7 @@ import { loadStatusConfig } from '#functions/payout-status/config.ts';
 import { createStatusDeps, type StatusDeps } from '#functions/payout-status/deps.ts';
 import { createStatusHandler } from '#functions/payout-status/handler.ts';
 import { createWebhookHandler } from '#functions/payout-webhook/handler.ts';
+import { type FunctionUrlServer, serveFunctionUrl } from '#local/function-url-server.ts';
 import { OPEN_INDEX } from '#shared/ledger/open-index.ts';
 import type { LifecycleMetricName } from '#shared/lifecycle/metrics.ts';
 import { type SweepReport, sweepOpenPayouts } from '#shared/lifecycle/sweep.ts';
@@ -30,7 +31,6 @@ import { sqsStatusQueue } from '#shared/webhooks/status-queue.ts';
 import { WebhookSecrets } from '#shared/webhooks/webhook-secret.ts';
 import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import type { SimulatorOptions } from '#simulator/types.ts';
-import { type FunctionUrlServer, serveFunctionUrl } from './function-url-server.ts';
 import { awsTestEnv } from './integration.ts';
 import { CapturingLogger, payoutMessage, type Rig, startRig } from './pipeline-harness.ts';
 

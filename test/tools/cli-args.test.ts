@@ -225,6 +225,23 @@ describe('npm start arguments', () => {
     [['samples.csv'], /use --payouts FILE/],
     [['--timeout', '1'], /--timeout: /],
     [['--address-network', 'regtest'], /--address-network: /],
+    [['--settle-after-ms', 'soon'], /--settle-after-ms: /],
+    [['--cancel-digit', '12'], /--cancel-digit: /],
+    [
+      [
+        '--coindirect-url',
+        'https://api.sandbox.coindirect.com',
+        '--hawk-id',
+        'a',
+        '--hawk-key',
+        'b',
+        '--merchant-id',
+        'merchant-01',
+        '--settle-after-ms',
+        '100',
+      ],
+      /drive the simulator, not --coindirect-url/,
+    ],
   ])('exits 2 for %j before starting anything', async (argv, message) => {
     // Act
     const result = await run(startCommand(never), argv);

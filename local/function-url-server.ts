@@ -1,6 +1,6 @@
 // Serves a Lambda Function URL handler on 127.0.0.1, turning each HTTP request into the payload-format
-// 2.0 event Lambda would deliver (text bodies as they came, anything else base64-encoded), so tests can
-// POST real webhooks at the real handler.
+// 2.0 event Lambda would deliver (text bodies as they came, anything else base64-encoded): `npm start`
+// puts the webhook receiver behind it, and tests POST real webhooks at the real handler.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';

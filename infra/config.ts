@@ -5,6 +5,7 @@ import { DECIMAL_PATTERN, MERCHANT_ID_PATTERN, PRICE_CURRENCY_PATTERN } from '#s
 import {
   BATCH_WRAP_UP_MS,
   COLD_START_MS,
+  MIN_LEASE_HTTP_TIMEOUTS,
   minFunctionTimeoutMs,
   recordCycleMs,
 } from '#shared/processing/time-budget.ts';
@@ -35,9 +36,6 @@ export const DEFAULT_LEASE_MARGIN_SECONDS = 30;
  * the reference up, and the resend.
  */
 const MIN_RECEIVE_COUNT = 3;
-
-/** The worker refuses to start (functions/payout-worker/config.ts) with a lease under this many HTTP timeouts. */
-const LEASE_HTTP_TIMEOUTS = 3;
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -331,11 +329,11 @@ function checkWorkerBudget(env: ParsedSections, problem: Problem): void {
       leaseSeconds,
     );
   }
-  const leaseFloorMs = Math.max(LEASE_HTTP_TIMEOUTS * httpTimeoutMs, cycleMs);
+  const leaseFloorMs = Math.max(MIN_LEASE_HTTP_TIMEOUTS * httpTimeoutMs, cycleMs);
   if (leaseSeconds * 1000 < leaseFloorMs) {
     problem(
       ['worker', 'leaseSeconds'],
-      `expected at least ${Math.ceil(leaseFloorMs / 1000)}: a lease must cover ${cycle}, and the worker refuses to start with less than ${LEASE_HTTP_TIMEOUTS} × worker.httpTimeoutMs (${seconds(LEASE_HTTP_TIMEOUTS * httpTimeoutMs)})`,
+      `expected at least ${Math.ceil(leaseFloorMs / 1000)}: a lease must cover ${cycle}, and the worker refuses to start with less than ${MIN_LEASE_HTTP_TIMEOUTS} × worker.httpTimeoutMs (${seconds(MIN_LEASE_HTTP_TIMEOUTS * httpTimeoutMs)})`,
       leaseSeconds,
     );
   }

@@ -3,6 +3,7 @@ import { ConfigError, envProblems } from '#shared/config/config-error.ts';
 import { workerEnvSchema } from '#shared/config/worker-settings.ts';
 import { minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
 import { DECIMAL_PATTERN, PRICE_CURRENCY_PATTERN } from '#shared/payout/patterns.ts';
+import { MIN_LEASE_HTTP_TIMEOUTS } from '#shared/processing/time-budget.ts';
 
 /** Thrown at cold start when the environment is wrong; the message lists every bad variable. */
 export { ConfigError };
@@ -50,9 +51,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
   const allowedMerchantIds = e.ALLOWED_MERCHANT_IDS.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (e.LEASE_SECONDS * 1000 < 3 * e.HTTP_TIMEOUT_MS) {
+  if (e.LEASE_SECONDS * 1000 < MIN_LEASE_HTTP_TIMEOUTS * e.HTTP_TIMEOUT_MS) {
     problems.push(
-      `LEASE_SECONDS: must cover three Coindirect calls (3 × HTTP_TIMEOUT_MS = ${(3 * e.HTTP_TIMEOUT_MS) / 1000} s), got ${e.LEASE_SECONDS}`,
+      `LEASE_SECONDS: must cover three Coindirect calls (${MIN_LEASE_HTTP_TIMEOUTS} × HTTP_TIMEOUT_MS = ${(MIN_LEASE_HTTP_TIMEOUTS * e.HTTP_TIMEOUT_MS) / 1000} s), got ${e.LEASE_SECONDS}`,
     );
   }
   if (problems.length > 0) throw new ConfigError('payout-worker', problems);

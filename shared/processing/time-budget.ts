@@ -19,6 +19,12 @@ export const AWS_CALL_BUDGET_MS = AWS_CLIENT_LIMITS.maxAttempts * AWS_CLIENT_LIM
 /** Kept back from every deadline: timer drift, logging, the handler's own return. */
 export const SAFETY_MARGIN_MS = 1_000;
 
+/**
+ * The shortest lease, in HTTP timeouts, the worker starts with: a lookup, the POST and a lookup after it
+ * must all fit inside one lease.
+ */
+export const MIN_LEASE_HTTP_TIMEOUTS = 3;
+
 /** Under this, a Coindirect call is not worth starting: it would be cut off before any answer. */
 export const MIN_CALL_TIME_MS = 250;
 

@@ -54,6 +54,36 @@ describe.each(commands)('npm %s', (_, command) => {
   });
 });
 
+describe.each(commands.filter(([name]) => name !== 'start'))(
+  'npm run %s: the AWS CLI flags',
+  (_, command) => {
+    it('lists --profile, --region, --endpoint-url and --output in its help', async () => {
+      // Act
+      const result = await run(command, ['--help']);
+
+      // Assert
+      for (const flag of ['--profile NAME', '--region REGION', '--endpoint-url URL', '--output json|text']) {
+        expect(result.out).toContain(flag);
+      }
+    });
+
+    it.each([
+      [['--output', 'yaml'], /--output must be json or text, got "yaml"/],
+      [['--json', '--output', 'text'], /--json and --output text disagree/],
+      [['--region', 'eu west 1'], /--region must be a region such as eu-west-1/],
+      [['--endpoint-url', 'localhost:4566'], /--endpoint-url must be an http\(s\) URL/],
+    ])('exits 2 for %j before any AWS call', async (argv, message) => {
+      // Act
+      const result = await run(command, argv);
+
+      // Assert
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+      expect(result.err).toContain('usage: npm ');
+    });
+  },
+);
+
 describe('npm run enqueue arguments', () => {
   it.each([
     [[], /exactly one payout FILE/],

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { type SendResult, sendPayouts } from '#shared/producer/send-payouts.ts';
-import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
+import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
+import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
 import {
   type GuardrailSource,
@@ -43,7 +44,10 @@ options:
   --concurrency N            SendMessageBatch calls in flight, 1-32 (default 8)
   --format csv|json|ndjson   default: from the file extension, else from the first character
   --json                     print the report as one JSON document on stdout
+  --output json|text         --output json is --json; text is the default (alias: table)
   -h, --help                 show this help
+
+${AWS_FLAGS_USAGE}
 
 guardrails the rows are checked with (first found wins, per value):
   1. flags: --max-amounts '{"EUR":"5000"}'  --merchant-id MID  --allowed-merchant-ids A,B
@@ -92,7 +96,7 @@ export function enqueueCommand(deps: EnqueueDeps = {}): Command {
     usage: ENQUEUE_USAGE,
     run: (argv, io) =>
       runCommand(io, ENQUEUE_USAGE, async () => {
-        const { values, positionals } = parseFlags(argv, {
+        const { values, positionals, aws } = parseOperatorFlags(argv, io, deps.aws, {
           'queue-url': { type: 'string' },
           env: { type: 'string' },
           stack: { type: 'string' },
@@ -113,7 +117,7 @@ export function enqueueCommand(deps: EnqueueDeps = {}): Command {
         }
         const flags = validateFlags(flagsSchema, values);
         if (positionals.length !== 1) throw new UsageError('give exactly one payout FILE');
-        return enqueue(positionals[0] ?? '', flags, io, deps);
+        return enqueue(positionals[0] ?? '', flags, io, { ...deps, aws });
       }),
   };
 }

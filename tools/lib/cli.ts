@@ -3,6 +3,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { CliError, UsageError } from './errors.ts';
+import { quietSdkNodeWarning } from './sdk-node-warning.ts';
 
 /** Where a command writes; `process.stdout` fits, and so does a test's capture. */
 export interface Output {
@@ -34,8 +35,12 @@ export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
-/** The entry point of a `tools/<name>/main.ts`: runs the command on this process and sets its exit code. */
+/**
+ * The entry point of a `tools/<name>/main.ts`: runs the command on this process and sets its exit code.
+ * The SDK's Node version warning is silenced on a Node the SDK supports, and shown at most once otherwise.
+ */
 export function runCli(command: Command): void {
+  quietSdkNodeWarning();
   const io = processIo();
   command.run(process.argv.slice(2), io).then(
     (code) => {
@@ -70,7 +75,7 @@ export async function runCommand(io: CliIo, usage: string, body: () => Promise<n
  * `node:util` parseArgs in strict mode, with its errors turned into {@link UsageError}s. `--help` is
  * always accepted.
  */
-type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 export function parseFlags<const O extends FlagOptions>(argv: readonly string[], options: O) {
   try {
@@ -111,15 +116,16 @@ export function describeError(error: unknown): string {
 function awsHint(error: Error): string | undefined {
   const { name, message } = error;
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return 'No AWS credentials were found: set AWS_PROFILE (or run `aws sso login`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
+    return 'No AWS credentials were found: pass --profile NAME or set AWS_PROFILE (and run `aws sso login` for an SSO profile), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
   }
-  if (/Region is missing/i.test(message)) return 'Set AWS_REGION (or a region in your AWS profile).';
+  if (/Region is missing/i.test(message))
+    return 'Pass --region REGION, or set AWS_REGION (or a region in your AWS profile).';
   if (/ExpiredToken|RequestExpired/.test(name)) return 'Your AWS session expired: log in again.';
   if (/AccessDenied|UnauthorizedOperation|UnrecognizedClient|InvalidClientTokenId/.test(name)) {
     return 'AWS refused the call: check that your role has the permission named above (docs/operations.md lists what each command needs).';
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(`${name} ${message}`)) {
-    return 'Could not reach the AWS endpoint: check your network, AWS_REGION and AWS_ENDPOINT_URL (unset it for real AWS).';
+    return 'Could not reach the AWS endpoint: check your network, --region/AWS_REGION and --endpoint-url/AWS_ENDPOINT_URL (leave both out for real AWS).';
   }
   return undefined;
 }

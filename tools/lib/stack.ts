@@ -7,8 +7,13 @@ import { CliError, UsageError } from './errors.ts';
 
 export { workerStackName } from '#shared/deployment/stacks.ts';
 
-/** SDK client settings; empty means the SDK's defaults (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, …). */
+/**
+ * SDK client settings; empty means the SDK's defaults (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, …).
+ * The commands build them from `--profile`, `--region` and `--endpoint-url` (aws-flags.ts).
+ */
 export interface AwsOptions {
+  /** A profile of the shared config files: the SDK takes its credentials and, without `region`, its region. */
+  readonly profile?: string;
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -74,7 +79,7 @@ export async function readStackOutputs(aws: AwsOptions, stackName: string): Prom
 
 function notFound(stackName: string, cause?: unknown): CliError {
   return new CliError(
-    `stack ${stackName} was not found. Check AWS_PROFILE and AWS_REGION (the stack's region), deploy it ` +
+    `stack ${stackName} was not found. Check --profile and --region (or AWS_PROFILE and AWS_REGION: the stack's account and region), deploy it ` +
       '(docs/operations.md, "Deploy"), or name the resource with a flag instead of --env (see --help).',
     { cause },
   );

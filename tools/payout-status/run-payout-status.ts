@@ -8,7 +8,8 @@ import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
-import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
+import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
+import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
 import { stackOutputsFromFlags } from '../lib/resolve-stack.ts';
 import { type AwsOptions, readWorkerEnvironment, STACK_OUTPUT, type StackOutputs } from '../lib/stack.ts';
@@ -30,7 +31,10 @@ options:
     --merchant-id MID       for a lookup by reference when the ledger names no merchant
                             (default: the deployed worker's COINDIRECT_MERCHANT_ID)
   --json                  print {"ledger": ..., "live": ...} as one JSON document
+  --output json|text      --output json is --json; text is the default (alias: table)
   -h, --help              show this help
+
+${AWS_FLAGS_USAGE}
 
 exit codes: 0 the record was found (and, with --live, Coindirect answered); 1 no record, or Coindirect
 could not be asked (the message says why); 2 wrong usage.
@@ -62,7 +66,7 @@ export function payoutStatusCommand(deps: StatusDeps = {}): Command {
     usage: STATUS_USAGE,
     run: (argv, io) =>
       runCommand(io, STATUS_USAGE, async () => {
-        const { values, positionals } = parseFlags(argv, {
+        const { values, positionals, aws } = parseOperatorFlags(argv, io, deps.aws, {
           env: { type: 'string' },
           stack: { type: 'string' },
           table: { type: 'string' },
@@ -79,13 +83,18 @@ export function payoutStatusCommand(deps: StatusDeps = {}): Command {
         if (positionals.length !== 1) throw new UsageError('give exactly one payout REFERENCE');
         const reference = positionals[0] ?? '';
         const flags = validateFlags(flagsSchema, values);
-        return status(reference, flags, io, deps);
+        return status(reference, flags, aws, io, deps);
       }),
   };
 }
 
-async function status(reference: string, flags: Flags, io: CliIo, deps: StatusDeps): Promise<number> {
-  const aws = deps.aws ?? {};
+async function status(
+  reference: string,
+  flags: Flags,
+  aws: AwsOptions,
+  io: CliIo,
+  deps: StatusDeps,
+): Promise<number> {
   const outputs = await stackOutputsFromFlags(aws, flags);
   const table = flags.table ?? outputs?.require(STACK_OUTPUT.tableName, '--table');
   if (table === undefined) throw new UsageError('say which ledger: --env NAME or --table NAME');

@@ -1,7 +1,8 @@
 // `npm run redrive -- --env NAME`: list the DLQ by reason and move messages back to the payout queue.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
+import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
+import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.ts';
 import {
   type DeadLetterMessage,
   groupByReason,
@@ -36,7 +37,10 @@ options:
   --list                only list; move nothing
   --yes                 do not ask for confirmation (needed when stdin is not a terminal)
   --json                print the listing and the outcome as one JSON document
+  --output json|text    --output json is --json; text is the default (alias: table)
   -h, --help            show this help
+
+${AWS_FLAGS_USAGE}
 
 exit codes: 0 listed, or every selected message moved; 1 some could not be moved, nothing matched
 --reason, the move was declined, or an AWS error (the message says what to do); 2 wrong usage.
@@ -71,7 +75,7 @@ export function redriveCommand(deps: RedriveDeps = {}): Command {
     usage: REDRIVE_USAGE,
     run: (argv, io) =>
       runCommand(io, REDRIVE_USAGE, async () => {
-        const { values, positionals } = parseFlags(argv, {
+        const { values, positionals, aws } = parseOperatorFlags(argv, io, deps.aws, {
           env: { type: 'string' },
           stack: { type: 'string' },
           'dlq-url': { type: 'string' },
@@ -87,7 +91,6 @@ export function redriveCommand(deps: RedriveDeps = {}): Command {
         }
         if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
         const flags = validateFlags(flagsSchema, values);
-        const aws = deps.aws ?? {};
         const { 'dlq-url': dlqUrl, 'queue-url': queueUrl } = await resolveFromStack(aws, flags, {
           'dlq-url': STACK_OUTPUT.dlqUrl,
           'queue-url': STACK_OUTPUT.queueUrl,

@@ -6,7 +6,8 @@ import type {
   CredentialCheckResult,
 } from '#functions/payout-worker/credential-check.ts';
 import type { HawkCredentials } from '#shared/coindirect/hawk-signer.ts';
-import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
+import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
+import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
 import { promptHidden, promptLine, readStdin } from '../lib/prompt.ts';
 import { resolveFromStack } from '../lib/resolve-stack.ts';
@@ -32,7 +33,10 @@ options:
   --secret-id ID          the HAWK secret (name or ARN) instead of the stack output HawkSecretArn
   --function-name NAME    the worker function instead of the stack output WorkerFunctionName
   --json                  print the outcome as one JSON document
+  --output json|text      --output json is --json; text is the default (alias: table)
   -h, --help              show this help
+
+${AWS_FLAGS_USAGE}
 
 exit codes: 0 the new key passed and is current; 1 it failed the check (the old key stays) or a step
 failed (the message says in which state the secret is); 2 wrong usage.
@@ -66,7 +70,7 @@ export function rotateSecretCommand(deps: RotateDeps = {}): Command {
     usage: ROTATE_USAGE,
     run: (argv, io) =>
       runCommand(io, ROTATE_USAGE, async () => {
-        const { values, positionals } = parseFlags(argv, {
+        const { values, positionals, aws } = parseOperatorFlags(argv, io, deps.aws, {
           env: { type: 'string' },
           stack: { type: 'string' },
           'secret-id': { type: 'string' },
@@ -83,7 +87,6 @@ export function rotateSecretCommand(deps: RotateDeps = {}): Command {
           );
         }
         const flags = validateFlags(flagsSchema, values);
-        const aws = deps.aws ?? {};
         const { 'secret-id': secretId, 'function-name': functionName } = await resolveFromStack(aws, flags, {
           'secret-id': STACK_OUTPUT.secretArn,
           'function-name': STACK_OUTPUT.functionName,

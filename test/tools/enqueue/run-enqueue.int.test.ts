@@ -206,7 +206,7 @@ describe.skipIf(endpoint === null)('npm run enqueue', () => {
     // Assert
     expect(code).toBe(1);
     expect(io.err()).toMatch(
-      /stack CoindirectPayouts-nowhere-Worker was not found\. Check AWS_PROFILE and AWS_REGION/,
+      /stack CoindirectPayouts-nowhere-Worker was not found\. Check --profile and --region/,
     );
   });
 });

@@ -55,7 +55,7 @@ describe('readStackOutputs', () => {
     // Assert
     await expect(read).rejects.toBeInstanceOf(CliError);
     await expect(read).rejects.toThrow(
-      /CoindirectPayouts-qa-Worker was not found\. Check AWS_PROFILE and AWS_REGION/,
+      /CoindirectPayouts-qa-Worker was not found\. Check --profile and --region/,
     );
   });
 });

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { quietSdkNodeWarning } from '#tools/lib/sdk-node-warning.ts';
 import { PROJECT_ROOT } from './lib/paths.ts';
 import { renderReport } from './report.ts';
 import { defaultBenchOptions, runBench, SECTIONS, type Section } from './run-bench.ts';
@@ -41,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+quietSdkNodeWarning();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -2,6 +2,7 @@
 // faults] [--json]`: a chaos run of the local pipeline; prints the counts and exits 1 when an invariant breaks.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { quietSdkNodeWarning } from '#tools/lib/sdk-node-warning.ts';
 import { renderChaosReport } from './report.ts';
 import { type ChaosOptions, DEFAULT_CHAOS_OPTIONS, runChaos } from './run-chaos.ts';
 
@@ -158,6 +159,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
+quietSdkNodeWarning();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

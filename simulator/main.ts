@@ -52,8 +52,8 @@ const flagsSchema = z
     message: '--hawk-id and --hawk-key go together',
   });
 
-async function main(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
     args: [...argv],
     options: {
       port: { type: 'string' },
@@ -73,6 +73,17 @@ async function main(argv: readonly string[]): Promise<void> {
     },
     strict: true,
   });
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  let values: ReturnType<typeof parseFlags>['values'];
+  try {
+    ({ values } = parseFlags(argv));
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   if (values.help === true) {
     console.log(USAGE);
     return;

@@ -1,6 +1,10 @@
 // The flags every operator command shares with the AWS CLI: `--profile`, `--region`, `--endpoint-url`, and
 // `--output json|text` beside `--json`. A flag wins over the environment, as in the AWS CLI
 // (docs/operations.md, "Common flags").
+//
+// A command takes them by parsing with parseOperatorFlags instead of parseFlags, using the `aws` it returns
+// instead of `deps.aws ?? {}`, and putting AWS_FLAGS_USAGE (and, with --json, an `--output json|text` line)
+// in its usage text.
 import { type CliIo, type FlagOptions, parseFlags } from './cli.ts';
 import { UsageError } from './errors.ts';
 import type { AwsOptions } from './stack.ts';

@@ -48,6 +48,8 @@ describe('stack names and output keys (shared/deployment/stacks.ts)', () => {
         'tools/redrive/main.ts',
         'tools/rotate-secret/main.ts',
         'tools/payout-status/main.ts',
+        'tools/deploy/main.ts',
+        'tools/deploy/diff-main.ts',
       ],
       bundle: true,
       write: false,

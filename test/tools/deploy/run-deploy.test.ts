@@ -389,6 +389,30 @@ describe('npm run diff', () => {
     expect(result.out).toBe('cdk: done\n');
   });
 
+  it('with --json, prints the stacks and placeholders as JSON on stdout and cdk output on stderr', async () => {
+    // Arrange
+    const cdk = fakeCdk();
+    const sample = projectWith({ staging: rawEnvironment('staging') });
+
+    // Act
+    const result = await run(diffCommand({ projectDir: sample, runCdk: cdk.runCdk }), [
+      '--env',
+      'staging',
+      '--json',
+    ]);
+
+    // Assert
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('cdk: done');
+    const report = JSON.parse(result.out) as { stacks: string[]; placeholders: Array<{ path: string }> };
+    expect(report.stacks).toEqual([STAGING_EGRESS, STAGING]);
+    expect(report.placeholders.map((placeholder) => placeholder.path)).toEqual([
+      'context.environments.staging.coindirect.merchantId',
+      'context.environments.staging.coindirect.allowedMerchantIds[0]',
+      'context.environments.staging.alarms.email',
+    ]);
+  });
+
   it('does not take --yes, which only a deploy needs', async () => {
     // Act
     const result = await run(diffCommand({ runCdk: fakeCdk().runCdk }), ['--env', 'staging', '--yes']);

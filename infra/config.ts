@@ -98,8 +98,11 @@ const environmentConfigSchema = z
     egress: z.strictObject({
       /** 1 (one shared NAT gateway, cheaper) or one per availability zone (survives an AZ outage). */
       natGateways: int(1, 3),
-      /** One existing Elastic IP allocation per NAT gateway; the IPs the Coindirect key whitelists. */
-      eipAllocationIds: z.array(eipAllocationId).min(1).max(3),
+      /**
+       * Existing Elastic IP allocations to adopt, one per NAT gateway (IPs already whitelisted on a Coindirect
+       * key). Omit it to have the EgressIps stack allocate them; the worker stack then reads them from it.
+       */
+      eipAllocationIds: z.array(eipAllocationId).min(1).max(3).optional(),
     }),
     /** Per price currency, the largest amount one payout may have. */
     payoutMaxAmounts: z.record(currencyCode, positiveDecimal),
@@ -213,14 +216,14 @@ const environmentConfigSchema = z
         natGateways,
       );
     }
-    if (eipAllocationIds.length !== natGateways) {
+    if (eipAllocationIds !== undefined && eipAllocationIds.length !== natGateways) {
       problem(
         ['egress', 'eipAllocationIds'],
-        `expected exactly ${natGateways} allocation ID(s), one per NAT gateway (egress.natGateways)`,
+        `expected exactly ${natGateways} allocation ID(s), one per NAT gateway (egress.natGateways), or none: leave it out to have the EgressIps stack allocate them`,
         eipAllocationIds,
       );
     }
-    if (new Set(eipAllocationIds).size !== eipAllocationIds.length) {
+    if (eipAllocationIds !== undefined && new Set(eipAllocationIds).size !== eipAllocationIds.length) {
       problem(['egress', 'eipAllocationIds'], 'expected distinct allocation IDs', eipAllocationIds);
     }
 

@@ -18,8 +18,9 @@ import { Construct } from 'constructs';
 
 export interface EgressVpcProps {
   /**
-   * Existing Elastic IP allocations, one per NAT gateway, in zone order. The VPC attaches them and never
-   * allocates or releases an Elastic IP, so the egress IPs outlive this stack.
+   * Elastic IP allocations, one per NAT gateway, in zone order: literal IDs, or references to another
+   * stack's (resolved at deploy). The VPC attaches them and never allocates or releases an Elastic IP, so
+   * the egress IPs outlive this stack.
    */
   readonly eipAllocationIds: readonly string[];
   /** NAT gateways: 1 routes every zone through one gateway; one per zone keeps egress up in an AZ outage. */

@@ -11,11 +11,13 @@ export interface EgressIpStackProps extends StackProps {
 /**
  * Allocates the Elastic IPs the worker's NAT gateways use, for users who have none. It is its own stack,
  * termination-protected, and every address is RETAINed, so neither a worker stack change nor the deletion
- * of this stack releases an IP the Coindirect key whitelists. Put the AllocationId outputs in
- * `cdk.json` (`environments.<env>.egress.eipAllocationIds`).
+ * of this stack releases an IP the Coindirect key whitelists. The worker stack reads the allocation IDs
+ * from it ({@link allocationIds}); the app leaves it out when `egress.eipAllocationIds` adopts existing ones.
  */
 export class EgressIpStack extends Stack {
   readonly addresses: readonly CfnEIP[];
+  /** One allocation ID per address, for the worker stack's NAT gateways (a cross-stack reference there). */
+  readonly allocationIds: readonly string[];
 
   constructor(scope: Construct, id: string, props: EgressIpStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
@@ -29,7 +31,7 @@ export class EgressIpStack extends Stack {
       eip.applyRemovalPolicy(RemovalPolicy.RETAIN);
       new CfnOutput(this, `EgressIp${n}AllocationId`, {
         value: eip.attrAllocationId,
-        description: `Put in cdk.json environments.${props.environmentName}.egress.eipAllocationIds[${index}]`,
+        description: `The worker stack's NAT gateway ${n} uses it; to keep this IP in another setup, put it in cdk.json environments.${props.environmentName}.egress.eipAllocationIds[${index}]`,
       });
       new CfnOutput(this, `EgressIp${n}PublicIp`, {
         value: eip.attrPublicIp,
@@ -37,5 +39,6 @@ export class EgressIpStack extends Stack {
       });
       return eip;
     });
+    this.allocationIds = this.addresses.map((eip) => eip.attrAllocationId);
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { egressIpOutput, WORKER_STACK_OUTPUTS as OUTPUT } from '#shared/deployment/stacks.ts';
@@ -19,6 +19,11 @@ import { WebhookSecret } from '../constructs/webhook-secret.ts';
 export interface WorkerStackProps extends StackProps {
   readonly environmentName: string;
   readonly config: EnvironmentConfig;
+  /**
+   * One Elastic IP allocation per NAT gateway: `egress.eipAllocationIds` from the config, or the EgressIps
+   * stack's (a cross-stack reference, resolved at deploy).
+   */
+  readonly eipAllocationIds: readonly string[];
 }
 
 /**
@@ -49,7 +54,7 @@ export class WorkerStack extends Stack {
     const maxBatchingWindow = Duration.seconds(config.worker.maxBatchingWindowSeconds);
 
     const egress = new EgressVpc(this, 'Egress', {
-      eipAllocationIds: config.egress.eipAllocationIds,
+      eipAllocationIds: props.eipAllocationIds,
       natGateways: config.egress.natGateways,
       flowLogRetention: logRetention,
       removalPolicy,
@@ -160,7 +165,8 @@ export class WorkerStack extends Stack {
     egress.egressIps.forEach(({ allocationId, publicIp }, index) => {
       new CfnOutput(this, egressIpOutput(index), {
         value: publicIp,
-        description: `Egress IP ${index + 1} (${allocationId}). Whitelist it on the Coindirect API key, with "Allow withdrawals" on; the whitelist cannot be edited later.`,
+        // An output description must be a literal: a referenced allocation ID is only known at deploy.
+        description: `Egress IP ${index + 1}${Token.isUnresolved(allocationId) ? ', from the EgressIps stack' : ` (${allocationId})`}. Whitelist it on the Coindirect API key, with "Allow withdrawals" on; the whitelist cannot be edited later.`,
       });
     });
     new CfnOutput(this, OUTPUT.payoutQueueUrl, {

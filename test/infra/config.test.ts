@@ -39,7 +39,17 @@ describe('selectEnvironment', () => {
       const selected = selectEnvironment({ env: name, environments: cdkContext.environments });
 
       expect(selected.name).toBe(name);
-      expect(selected.config.egress.eipAllocationIds).toHaveLength(selected.config.egress.natGateways);
+      // The sample adopts no Elastic IPs: the EgressIps stack allocates them.
+      expect(selected.config.egress.eipAllocationIds).toBeUndefined();
+    });
+
+    it('accepts existing Elastic IPs to adopt, one per NAT gateway', () => {
+      const selected = selectEnvironment({
+        env: 'staging',
+        environments: { staging: stagingWith('egress.eipAllocationIds', ['eipalloc-0a1b2c3d4e5f60718']) },
+      });
+
+      expect(selected.config.egress.eipAllocationIds).toEqual(['eipalloc-0a1b2c3d4e5f60718']);
     });
 
     it('explains how to choose, listing the environments, when no -c env is given', () => {
@@ -155,11 +165,16 @@ describe('selectEnvironment', () => {
       ]);
     });
 
-    it('requires one allocation ID per NAT gateway', () => {
-      const error = problemsWith(stagingWith('egress.natGateways', 2));
+    it('requires one allocation ID per NAT gateway when any is given', () => {
+      const error = problemsWith(
+        stagingWithAll({
+          'egress.natGateways': 2,
+          'egress.eipAllocationIds': ['eipalloc-0a1b2c3d4e5f60718'],
+        }),
+      );
 
       expect(error.problems).toEqual([
-        'egress.eipAllocationIds: expected exactly 2 allocation ID(s), one per NAT gateway (egress.natGateways); received ["eipalloc-0123456789abcdef0"]',
+        'egress.eipAllocationIds: expected exactly 2 allocation ID(s), one per NAT gateway (egress.natGateways), or none: leave it out to have the EgressIps stack allocate them; received ["eipalloc-0a1b2c3d4e5f60718"]',
       ]);
     });
 

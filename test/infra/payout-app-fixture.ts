@@ -1,25 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { definePayoutApp, type PayoutApp } from '#infra/payout-app.ts';
 
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
+// The cdk.json reading lives apart so tests that need no aws-cdk-lib (tools/deploy) can load it cheaply.
+export {
+  ADOPTED_ALLOCATION_IDS,
+  adoptingEnvironment,
+  cdkContext,
+  environmentNames,
+  rawEnvironment,
+} from './cdk-json.ts';
 
-/** The `context` block of the real cdk.json: feature flags and every environment's config. */
-export const cdkContext: Readonly<Record<string, unknown>> = cdkJson.context;
-
-/** The environments cdk.json defines; each infra test runs against both. */
-export const environmentNames = ['staging', 'production'] as const;
-
-/** The raw (unvalidated) config block of one environment in cdk.json. */
-export function rawEnvironment(name: string): Record<string, unknown> {
-  const environments = cdkContext.environments as Record<string, Record<string, unknown>>;
-  const block = environments[name];
-  if (!block) throw new Error(`cdk.json has no environment "${name}"`);
-  return structuredClone(block);
-}
+import { cdkContext } from './cdk-json.ts';
 
 export interface SynthOptions {
   /** Run esbuild for the worker; off by default, as aws-cdk-lib's own tests do. */
@@ -36,7 +28,8 @@ export interface SynthOptions {
 export interface SynthesizedPayoutApp extends PayoutApp {
   readonly app: App;
   readonly worker: Template;
-  readonly egressIps: Template;
+  /** Undefined when the environment adopts existing Elastic IPs (no EgressIps stack then). */
+  readonly egressIps: Template | undefined;
 }
 
 /**
@@ -59,7 +52,7 @@ export function synthPayoutApp(name: string, options: SynthOptions = {}): Synthe
     ...payoutApp,
     app,
     worker: Template.fromStack(payoutApp.workerStack),
-    egressIps: Template.fromStack(payoutApp.egressIpStack),
+    egressIps: payoutApp.egressIpStack ? Template.fromStack(payoutApp.egressIpStack) : undefined,
   };
 }
 

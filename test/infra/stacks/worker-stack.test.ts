@@ -23,7 +23,7 @@ describe.each(environmentNames)('WorkerStack (%s)', (name) => {
 
     expect(outputs).toEqual(
       expect.arrayContaining([
-        ...config.egress.eipAllocationIds.map((_, index) => `EgressIp${index + 1}`),
+        ...Array.from({ length: config.egress.natGateways }, (_, index) => `EgressIp${index + 1}`),
         'PayoutQueueUrl',
         'PayoutQueueArn',
         'DeadLetterQueueUrl',

@@ -1,0 +1,4 @@
+import { runCli } from '../lib/cli.ts';
+import { diffCommand } from './run-deploy.ts';
+
+runCli(diffCommand());

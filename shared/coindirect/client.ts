@@ -50,15 +50,6 @@ export interface CoindirectClientOptions extends SignerOptions {
   readonly clockOffset?: ClockOffset;
 }
 
-/** How a create is made. */
-export interface CreateOptions {
-  /**
-   * The caller already took the pacer's slot for the first request (before recording `sendAttempted`,
-   * so that a payout that gets no slot is never marked as maybe sent).
-   */
-  readonly slotTaken?: boolean;
-}
-
 /** Search results per page and pages read before giving up on an exact reference match. */
 export const SEARCH_PAGE_SIZE = 50;
 export const SEARCH_MAX_PAGES = 5;
@@ -87,13 +78,8 @@ export class CoindirectClient {
   }
 
   /** `POST /api/v1/pay/summary` with the payout's address; no accept step follows (docs/coindirect.md, "Endpoints"). */
-  async createPayout(
-    payout: ValidPayout,
-    budget?: CallBudget,
-    options: CreateOptions = {},
-  ): Promise<CreateOutcome> {
-    const body = createPayoutBody(payout);
-    const sent = await this.#send('POST', '/api/v1/pay/summary', budget, body, options.slotTaken === true);
+  async createPayout(payout: ValidPayout, budget?: CallBudget): Promise<CreateOutcome> {
+    const sent = await this.#send('POST', '/api/v1/pay/summary', budget, createPayoutBody(payout));
     if (!sent.ok) return notAnswered(sent);
     return classifyCreate(sent.response, this.#now());
   }
@@ -169,7 +155,6 @@ export class CoindirectClient {
     path: string,
     budget: CallBudget | undefined,
     body?: string,
-    slotTaken = false,
   ): Promise<Sent> {
     const url = new URL(path, this.#base);
     if (this.#allowance(budget) === 'outOfTime') return { ok: false, outOfTime: 'before the call' };
@@ -180,7 +165,7 @@ export class CoindirectClient {
       const when = attempt === 1 ? 'after reading the key' : 'before the retry after a 401';
       // Checked again after the secret read and before the retry that follows a 401.
       if (this.#allowance(budget) === 'outOfTime') return { ok: false, outOfTime: when };
-      if (!(attempt === 1 && slotTaken) && !(await this.#slot(budget))) {
+      if (!(await this.#slot(budget))) {
         return { ok: false, outOfTime: `no request slot before the deadline (pacing), ${when}`, paced: true };
       }
       // After any wait for the slot: the time left is what the request may take.

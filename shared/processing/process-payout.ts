@@ -249,16 +249,16 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
     });
     return { kind: 'retry', reference, cause: 'outOfTime', reason: 'not sent: too little time left' };
   }
-  // The create's request slot is taken before `sendAttempted` is written: a payout that gets none in
-  // time goes back to the queue marked as never sent, with the attempt not counted.
-  const slotTaken = deps.pacer !== undefined;
-  if (
-    deps.pacer !== undefined &&
-    !(await deps.pacer.acquire(timeLeft === undefined ? undefined : timeLeft - needed))
-  ) {
-    const retry = pacedOut(reference, deps.pacer.delayMs(), 'before the create');
-    await deps.ledger.release({ reference, owner, lastError: retry.reason, uncountAttempt: true });
-    return retry;
+  // A payout whose create could not get a request slot in time goes back to the queue before
+  // `sendAttempted` is written: marked as never sent, with the attempt not counted. The slot itself is
+  // taken by the client right before the POST, so the pace holds for the requests as Coindirect sees them.
+  if (deps.pacer !== undefined) {
+    const delayMs = deps.pacer.delayMs();
+    if (timeLeft !== undefined && delayMs > timeLeft - needed) {
+      const retry = pacedOut(reference, delayMs, 'before the create');
+      await deps.ledger.release({ reference, owner, lastError: retry.reason, uncountAttempt: true });
+      return retry;
+    }
   }
   if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
     // Either the lease is gone (another delivery finishes the job) or too little of it is left to send.
@@ -268,7 +268,7 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
     return { kind: 'superseded', reference };
   }
 
-  const created: CreateOutcome = await deps.coindirect.createPayout(payout, attempt.budget, { slotTaken });
+  const created: CreateOutcome = await deps.coindirect.createPayout(payout, attempt.budget);
   switch (created.kind) {
     case 'created':
       return settleCreated(attempt, created.payout, deps);

@@ -31,8 +31,8 @@ function processor(pacer: Pacer, creates: CreateOutcome[] = [], lookups: LookupO
     ledger,
     pacer,
     coindirect: {
-      async createPayout(payout, _budget, options) {
-        calls.push(`create ${payout.reference}${options?.slotTaken ? ' (slot taken)' : ''}`);
+      async createPayout(payout) {
+        calls.push(`create ${payout.reference}`);
         return creates.shift() ?? { kind: 'ambiguous', detail: 'script exhausted' };
       },
       async findPayoutByReference(_merchant, reference) {
@@ -59,12 +59,15 @@ function processor(pacer: Pacer, creates: CreateOutcome[] = [], lookups: LookupO
   return { run, calls, ledger };
 }
 
-/** A pacer that shows a free slot but hands none out (another record took it meanwhile). */
-const slotTakenMeanwhile: Pacer = {
-  acquire: async () => false,
-  delayMs: () => 0,
-  pauseFor: () => undefined,
-};
+/** A pacer whose slots other records book between this one's claim and its create. */
+function bookedUpAfterTheClaim(): Pacer {
+  let asked = 0;
+  return {
+    acquire: async () => true,
+    delayMs: () => (asked++ === 0 ? 0 : 60_000),
+    pauseFor: () => undefined,
+  };
+}
 
 describe('processDelivery with a pacer', () => {
   it('leaves a record unclaimed when the pacer is paused past its deadline', async () => {
@@ -85,7 +88,7 @@ describe('processDelivery with a pacer', () => {
 
   it('sends nothing, never marks sendAttempted and counts no attempt when the create gets no slot', async () => {
     // Arrange
-    const p = processor(slotTakenMeanwhile);
+    const p = processor(bookedUpAfterTheClaim());
 
     // Act
     const outcome = await p.run('ref-paced-2');
@@ -119,21 +122,7 @@ describe('processDelivery with a pacer', () => {
 
     // Assert
     expect(outcome).toMatchObject({ kind: 'retry', cause: 'paced' });
-    expect(p.calls).toEqual(['create ref-paced-3 (slot taken)', 'lookup ref-paced-3']);
+    expect(p.calls).toEqual(['create ref-paced-3', 'lookup ref-paced-3']);
     expect(p.ledger.records.get('ref-paced-3')).toMatchObject({ attempts: 1, sendAttempted: true });
-  });
-
-  it('takes the create’s slot before the POST and tells the client so', async () => {
-    // Arrange
-    const p = processor(new TokenBucketPacer({ ratePerSecond: 10 }), [
-      { kind: 'ambiguous', detail: 'HTTP 502' },
-    ]);
-
-    // Act
-    await p.run('ref-paced-4');
-
-    // Assert
-    expect(p.calls).toEqual(['create ref-paced-4 (slot taken)']);
-    expect(p.ledger.records.get('ref-paced-4')).toMatchObject({ attempts: 1, sendAttempted: true });
   });
 });

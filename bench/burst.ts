@@ -1,6 +1,6 @@
 // Burst: a payroll-sized burst drained by several containers against a vendor that refuses requests over
-// its rate, with the worker's pacing off and on. Drain time is compared with the ideal (requests the
-// vendor accepted ÷ its rate); refusals are counted by the simulator. The queue is an in-memory stand-in
+// its rate, with the worker's pacing off and on. Drain time is compared with the ideal (one create per
+// payout ÷ the vendor's rate); refusals are counted by the simulator. The queue is an in-memory stand-in
 // for SQS with what matters here: batches of 10, receive counts, and the worker's per-message backoff.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -34,7 +34,7 @@ export interface BurstRow {
   /** Requests Coindirect accepted / refused for rate. */
   readonly accepted: number;
   readonly refused: number;
-  /** accepted ÷ rps: the shortest drain the vendor's rate allows. */
+  /** payouts ÷ rps: one create per payout at the vendor's rate, the shortest drain it allows. */
   readonly idealMs: number;
   readonly ratio: number;
   readonly refusedPercent: number;
@@ -190,7 +190,9 @@ async function drainBurst(options: BurstOptions, pacing: 'off' | 'on'): Promise<
   const payouts = await admin.payouts();
   const perReference = new Map<string, number>();
   for (const p of payouts) perReference.set(p.reference, (perReference.get(p.reference) ?? 0) + 1);
-  const idealMs = (allowed / options.rps) * 1000;
+  // A refused create costs more than its retry: the next attempt must look the payout up before it may
+  // send again, so the ideal stays one create per payout and the extra requests show in the ratio.
+  const idealMs = (options.payouts / options.rps) * 1000;
   return {
     pacing,
     payouts: options.payouts,

@@ -164,7 +164,8 @@ export function renderReport(results: BenchResults): string {
           String(r.notExactlyOnce),
         ]),
       ),
-      'ideal = requests Coindirect accepted ÷ its rate; "not once" = payouts missing or created twice (must be 0).',
+      "ideal = one create per payout ÷ the vendor's rate; accepted = requests Coindirect answered (creates and the " +
+        'lookups a refused create calls for); "not once" = payouts missing or created twice (must be 0).',
       '',
     );
   }

@@ -1,4 +1,5 @@
-// `npm run bench`: measures batch latency, per-payout overhead, cold start and enqueue side by side,
+// `npm run bench`: measures batch latency, per-payout overhead, cold start, enqueue and a rate-limited
+// burst (pacing off vs on) side by side,
 // prints a table and writes bench/results.json. Progress goes to stderr, the table to stdout.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,19 +12,27 @@ import { defaultBenchOptions, runBench, SECTIONS, type Section } from './run-ben
 const USAGE = `usage: npm run bench -- [--only ${SECTIONS.join(',')}] [--out FILE]
 
   --only LIST   run only these sections (comma-separated); default all
+  --burst       the burst section alone (same as --only burst): 2,000 payouts at 50 requests/s,
+                pacing off then on; takes a few minutes
   --out FILE    where to write the JSON results; default bench/results.json`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      only: { type: 'string' },
+      burst: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const sections = (values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS]) as Section[];
+  const only = values.burst ? 'burst' : values.only;
+  const sections = (only?.split(',').map((s) => s.trim()) ?? [...SECTIONS]) as Section[];
   const unknown = sections.filter((s) => !SECTIONS.includes(s));
   if (unknown.length > 0) {
     console.error(`unknown section(s): ${unknown.join(', ')}\n${USAGE}`);

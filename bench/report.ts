@@ -134,6 +134,42 @@ export function renderReport(results: BenchResults): string {
     );
   }
 
+  const { burst } = results;
+  if (burst) {
+    out.push(
+      `BURST — ${fmt.int(burst.rows[0]?.payouts ?? 0)} payouts against a simulator allowing ${burst.rps} requests/s ` +
+        `(bucket of ${burst.burst}); ${burst.containers} containers (WORKER_MAX_CONCURRENCY), batches of ` +
+        `${burst.batchSize}, RECORD_CONCURRENCY ${burst.recordConcurrency}, in-memory ledger, the worker's own backoff`,
+      formatTable(
+        [
+          'pacing',
+          'drain',
+          'ideal',
+          'drain ÷ ideal',
+          'accepted',
+          'refused (429)',
+          '% refused',
+          'max receives',
+          'not once',
+        ],
+        burst.rows.map((r) => [
+          r.pacing === 'on' ? `on (COINDIRECT_MAX_RPS ${burst.rps})` : 'off',
+          `${(r.drainMs / 1000).toFixed(1)} s`,
+          `${(r.idealMs / 1000).toFixed(1)} s`,
+          fmt.ratio(r.ratio),
+          fmt.int(r.accepted),
+          fmt.int(r.refused),
+          `${r.refusedPercent.toFixed(1)} %`,
+          String(r.maxReceiveCount),
+          String(r.notExactlyOnce),
+        ]),
+      ),
+      "ideal = one create per payout ÷ the vendor's rate; accepted = requests Coindirect answered (creates and the " +
+        'lookups a refused create calls for); "not once" = payouts missing or created twice (must be 0).',
+      '',
+    );
+  }
+
   out.push(
     'TARGETS',
     formatTable(

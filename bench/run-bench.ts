@@ -4,6 +4,7 @@ import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsTestEnv, startMoto } from '#local/moto.ts';
 import { type BatchCase, type BatchLatencyResult, measureBatchLatency } from './batch-latency.ts';
+import { type BurstResult, measureBurst } from './burst.ts';
 import { type ColdStartResult, measureColdStart } from './cold-start.ts';
 import { type EnqueueResult, measureEnqueue } from './enqueue.ts';
 import { startForwardingProxy } from './lib/forwarding-proxy.ts';
@@ -13,7 +14,7 @@ import { startSimulatorProcess } from './lib/simulator-process.ts';
 import { checkTarget, type TargetCheck } from './lib/stats.ts';
 import { measureOverhead, type OverheadResult } from './overhead.ts';
 
-export const SECTIONS = ['latency', 'overhead', 'cold-start', 'enqueue'] as const;
+export const SECTIONS = ['latency', 'overhead', 'cold-start', 'enqueue', 'burst'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -38,6 +39,16 @@ export interface BenchOptions {
     readonly concurrency: number;
     /** Also measure through a forwarder adding this much per request (a real SQS round trip); 0 = skip. */
     readonly roundTripMs: number;
+  };
+  readonly burst: {
+    readonly payouts: number;
+    /** The simulator's rate limit, requests per second, and its bucket size. */
+    readonly rps: number;
+    readonly rateBurst: number;
+    readonly containers: number;
+    readonly batchSize: number;
+    readonly recordConcurrency: number;
+    readonly timeoutMs: number;
   };
   /** Use this moto instead of starting one (the integration tests' shared server). */
   readonly motoEndpoint?: string;
@@ -86,6 +97,16 @@ export function defaultBenchOptions(): BenchOptions {
     overhead: { volumes: [1_000, 10_000], runs: 5, warmup: 5_000, batchSize: 10, recordConcurrency: 10 },
     coldStart: { runs: 15, topPackages: 8 },
     enqueue: { messages: 500, messagesPerQueue: 50, runs: 3, concurrency: 8, roundTripMs: 10 },
+    // 2,000 payouts at 50 requests/s: an ideal drain of 40 s; production's 5 containers share the rate.
+    burst: {
+      payouts: 2_000,
+      rps: 50,
+      rateBurst: 50,
+      containers: 5,
+      batchSize: 10,
+      recordConcurrency: 10,
+      timeoutMs: 20 * 60_000,
+    },
   };
 }
 
@@ -101,6 +122,7 @@ export interface BenchResults {
     readonly moto: EnqueueResult;
     readonly withRoundTrip?: EnqueueResult & { roundTripMs: number };
   };
+  readonly burst?: BurstResult;
   readonly targets: readonly TargetCheck[];
 }
 
@@ -123,6 +145,11 @@ export function targetsOf(results: Omit<BenchResults, 'targets'>): TargetCheck[]
   }
   if (results.enqueue) {
     targets.push(checkTarget('enqueue on moto: batched speed-up', 'min', 8, results.enqueue.moto.speedup));
+  }
+  const paced = results.burst?.rows.find((r) => r.pacing === 'on');
+  if (paced) {
+    targets.push(checkTarget('burst, pacing on: drain ÷ ideal', 'max', 1.2, paced.ratio));
+    targets.push(checkTarget('burst, pacing on: % of requests refused', 'max', 1, paced.refusedPercent));
   }
   return targets;
 }
@@ -182,6 +209,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     } finally {
       sqs.destroy();
       await moto?.stop();
+    }
+  }
+  if (has('burst')) {
+    const b = options.burst;
+    const simulator = await startSimulatorProcess({ rateLimit: { rps: b.rps, burst: b.rateBurst } });
+    try {
+      partial.burst = await measureBurst({ simulator, ...b, log });
+    } finally {
+      await simulator.stop();
     }
   }
   const results = {

@@ -133,6 +133,15 @@ const environmentConfigSchema = z
         .default(MAX_BACKOFF_SECONDS.default),
       /** `RESEND_SETTLE_SECONDS`. */
       resendSettleSeconds: workerSetting(RESEND_SETTLE_SECONDS).default(RESEND_SETTLE_SECONDS.default),
+      /**
+       * `COINDIRECT_MAX_RPS`: the account's request rate to Coindirect, shared by up to `maxConcurrency`
+       * containers (each paces at this ÷ `maxConcurrency`). Omit for no pacing.
+       */
+      coindirectMaxRps: z
+        .number({ error: 'expected a number of requests per second such as 20 or 2.5' })
+        .positive({ error: 'expected more than 0 requests per second (omit the field for no pacing)' })
+        .max(100_000)
+        .optional(),
     }),
     queue: z.strictObject({
       /** Receives before SQS moves a message to the DLQ. */

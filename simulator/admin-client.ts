@@ -1,6 +1,7 @@
 // A typed client for the simulator's /__sim/ admin API, for a process that did not start the simulator.
 import type {
   ActiveFault,
+  ApiCounts,
   FaultRule,
   HawkCredential,
   PayoutRecord,
@@ -16,6 +17,8 @@ export interface SimulatorAdminClient {
   payouts(): Promise<PayoutRecord[]>;
   createdCount(reference: string): Promise<number>;
   requests(): Promise<RequestLogEntry[]>;
+  /** Requests let through and refused for rate since the start or the last reset. */
+  apiCounts(): Promise<ApiCounts>;
   addCredential(credential: HawkCredential): Promise<void>;
   revokeCredential(id: string): Promise<void>;
   setLatency(ms: number): Promise<void>;
@@ -72,6 +75,7 @@ export function simulatorAdmin(baseUrl: string, fetchFn: typeof fetch = fetch): 
     payouts,
     createdCount: async (reference) => (await payouts()).filter((p) => p.reference === reference).length,
     requests: async () => ((await call('GET', 'requests')) as { requests: RequestLogEntry[] }).requests,
+    apiCounts: async () => (await call('GET', 'stats')) as ApiCounts,
     addCredential: async (credential) => void (await call('POST', 'credentials', credential)),
     revokeCredential: async (id) => void (await call('POST', 'credentials/revoke', { id })),
     setLatency: async (ms) => void (await call('POST', 'latency', { ms })),

@@ -37,6 +37,12 @@ const vendorSchema = z.strictObject({
   enforceUniqueReference: z.boolean().optional(),
   normalize: z.boolean().optional(),
   latencyMs: z.number().int().nonnegative().max(MAX_LATENCY_MS).optional(),
+  /** `null` lifts the limit. */
+  rateLimit: z
+    .strictObject({ rps: z.number().positive(), burst: z.number().min(1) })
+    .nullable()
+    .optional(),
+  clockSkewMs: z.number().int().optional(),
 });
 const webhookSchema = z.strictObject({
   url: z.url(),
@@ -61,6 +67,8 @@ export function routeAdmin(
       return json(200, { payouts: controls.payouts() });
     case 'GET /__sim/requests':
       return json(200, { requests: controls.requests() });
+    case 'GET /__sim/stats':
+      return json(200, controls.apiCounts());
     case 'GET /__sim/faults':
       return json(200, {
         faults: controls.faults().map((f) => ({ ...f, remaining: finiteOrNull(f.remaining) })),

@@ -3,14 +3,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiDeps, type RouteResult, routeApi } from './api-routes.ts';
 import type { HawkGate } from './auth.ts';
-import { forbidden, nonceReused, problem, serverError, unauthorized } from './error-bodies.ts';
+import {
+  forbidden,
+  nonceReused,
+  problem,
+  rateLimited,
+  serverError,
+  unauthorizedWith,
+} from './error-bodies.ts';
 import type { FaultBook, FaultTarget } from './faults.ts';
 import { html, json, parseJson, readBody, type SimResponse, send } from './http-io.ts';
+import type { RateLimiter } from './rate-limit.ts';
 import type { Fault, FaultKind, RequestLogEntry, RequestOutcome } from './types.ts';
 
 export interface PipelineDeps {
   readonly gate: HawkGate;
   readonly faults: FaultBook;
+  readonly rateLimit: RateLimiter;
   readonly api: ApiDeps;
   /** Aborted when the simulator closes, ending every pending delay. */
   readonly signal: AbortSignal;
@@ -45,6 +54,12 @@ export async function serveApi(
     send(res, json(413, { code: 'PAYLOAD_TOO_LARGE', message: 'Request body over 64 KB' }), true);
     return record({ status: 413, outcome: 'too-large', fault: null });
   }
+  // Like a gateway in front of the API: refused before anything else looks at the request.
+  const rate = deps.rateLimit.take();
+  if (!rate.ok) {
+    send(res, rateLimited(rate.retryAfterSec));
+    return record({ status: 429, outcome: 'rate-limited', fault: null });
+  }
   const target: FaultTarget = { method, path: url.pathname, reference: referenceOf(method, url, body.text) };
   await pause(deps.api.modes().latencyMs, deps.signal);
   const delay = deps.faults.take(target, 'beforeAuth');
@@ -53,7 +68,7 @@ export async function serveApi(
   const auth = await deps.gate.verify(req);
   who = auth;
   if (!auth.ok) {
-    send(res, auth.status === 429 ? nonceReused() : unauthorized(auth.reason));
+    send(res, auth.status === 429 ? nonceReused() : unauthorizedWith(auth.reason, auth.wwwAuthenticate));
     const outcome = auth.status === 429 ? 'nonce-reused' : 'unauthorized';
     return record({ status: auth.status, outcome, fault: delay?.kind ?? null });
   }

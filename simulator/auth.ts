@@ -12,6 +12,8 @@ export type AuthVerdict =
       readonly ok: false;
       readonly status: 401 | 429;
       readonly reason: string;
+      /** hawk's `WWW-Authenticate` for a 401 (a stale timestamp's carries ts and tsm). */
+      readonly wwwAuthenticate?: string;
       readonly id: string | null;
       readonly nonce: string | null;
     };
@@ -20,6 +22,8 @@ export interface HawkGateOptions {
   readonly clock: () => number;
   readonly timestampSkewSec: number;
   readonly queryInMac: QueryInMac;
+  /** How far ahead of `clock` the server's own time runs (the `clockSkewMs` vendor mode). Default 0. */
+  readonly skewMs?: () => number;
 }
 
 export class HawkGate {
@@ -83,7 +87,7 @@ export class HawkGate {
     claimed: { id: string | null; nonce: string | null },
   ): Promise<AuthVerdict> {
     let nonceReused = false;
-    const now = this.#options.clock();
+    const now = this.#options.clock() + (this.#options.skewMs?.() ?? 0);
     const credentialsFunc = (id: string): Hawk.server.Credentials => {
       const key = this.#keys.get(id);
       // hawk keeps the 401 of a Boom error thrown here ("Unknown credentials").
@@ -107,7 +111,14 @@ export class HawkGate {
     } catch (error) {
       if (nonceReused) return { ok: false, status: 429, reason: 'Nonce already used', ...claimed };
       const reason = error instanceof Error && error.message !== '' ? error.message : 'Unauthorized';
-      return { ok: false, status: 401, reason, ...claimed };
+      const wwwAuthenticate = wwwAuthenticateOf(error);
+      return {
+        ok: false,
+        status: 401,
+        reason,
+        ...claimed,
+        ...(wwwAuthenticate === undefined ? {} : { wwwAuthenticate }),
+      };
     }
   }
 
@@ -123,6 +134,13 @@ export class HawkGate {
     this.#nonces.set(key, now + NONCE_TTL_MS);
     return false;
   }
+}
+
+/** The `WWW-Authenticate` of hawk's 401 (a Boom error's `output.headers`), when there is one. */
+function wwwAuthenticateOf(error: unknown): string | undefined {
+  const headers = (error as { output?: { headers?: Record<string, unknown> } } | null)?.output?.headers;
+  const value = headers?.['WWW-Authenticate'];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The id and nonce the header claims, for the request log; nulls when the header does not parse. */

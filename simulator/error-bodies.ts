@@ -87,6 +87,23 @@ export function unauthorized(message: string): SimResponse {
   return json(401, { code: 'UNAUTHORIZED', message });
 }
 
+/** Over the rate limit: the same answer as a reused nonce, plus when to come back. */
+export function rateLimited(retryAfterSec: number): SimResponse {
+  return json(
+    429,
+    { code: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded' },
+    { 'retry-after': String(retryAfterSec) },
+  );
+}
+
+/** hawk's header rides along: for a stale timestamp it carries the server's time (ts) and its MAC (tsm). */
+export function unauthorizedWith(message: string, wwwAuthenticate: string | undefined): SimResponse {
+  const response = unauthorized(message);
+  return wwwAuthenticate === undefined
+    ? response
+    : { ...response, headers: { ...response.headers, 'www-authenticate': wwwAuthenticate } };
+}
+
 export function nonceReused(): SimResponse {
   return json(429, { code: 'TOO_MANY_REQUESTS', message: 'Nonce already used' });
 }

@@ -9,6 +9,7 @@ import { MAX_LATENCY_MS } from './vendor-modes.ts';
 const USAGE = `usage: npm run simulator -- [--port N] [--hawk-id ID --hawk-key KEY] [--merchant-id MID]
          [--error-style coindirect|bvnk] [--no-uniqueness] [--duplicate-code CODE]
          [--search-lag-ms N] [--normalize] [--latency-ms N]
+         [--rate-limit RPS [--rate-burst N]] [--clock-skew-ms N]
          [--settle-after-ms N [--cancel-digit D]] [--help]
 
   --port N                 port on 127.0.0.1; 0 (default) picks a free one
@@ -27,6 +28,11 @@ Vendor modes, each worse than Coindirect documents (changeable later with POST /
   --search-lag-ms N        keep a new payout out of the reference search for N ms (read by uuid sees it)
   --normalize              store bech32 addresses lower-cased and fiat amounts rounded (2 dp, half up)
   --latency-ms N           wait N ms before looking at every /api/ request
+  --rate-limit RPS         refuse /api/ requests over RPS per second (decimals allowed) with 429 and
+                           Retry-After; GET /__sim/stats counts them
+  --rate-burst N           requests let through at once after a quiet spell (default: RPS)
+  --clock-skew-ms N        run the HAWK check's clock N ms ahead (negative: behind); past 60 s a request
+                           gets hawk's stale-timestamp 401 with the server's time in WWW-Authenticate
   --help                   print this and exit`;
 
 const msSchema = z.coerce.number().int().min(0);
@@ -46,10 +52,16 @@ const flagsSchema = z
     normalize: z.boolean().default(false),
     'latency-ms': msSchema.max(MAX_LATENCY_MS).default(0),
     'settle-after-ms': msSchema.max(MAX_LATENCY_MS).optional(),
+    'rate-limit': z.coerce.number().positive().optional(),
+    'rate-burst': z.coerce.number().min(1).optional(),
+    'clock-skew-ms': z.coerce.number().int().default(0),
     'cancel-digit': z.coerce.number().int().min(0).max(9).default(DEFAULT_CANCEL_DIGIT),
   })
   .refine((f) => (f['hawk-id'] === undefined) === (f['hawk-key'] === undefined), {
     message: '--hawk-id and --hawk-key go together',
+  })
+  .refine((f) => f['rate-burst'] === undefined || f['rate-limit'] !== undefined, {
+    message: '--rate-burst needs --rate-limit',
   });
 
 function parseFlags(argv: readonly string[]) {
@@ -68,6 +80,9 @@ function parseFlags(argv: readonly string[]) {
       normalize: { type: 'boolean' },
       'latency-ms': { type: 'string' },
       'settle-after-ms': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'rate-burst': { type: 'string' },
+      'clock-skew-ms': { type: 'string' },
       'cancel-digit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -106,6 +121,10 @@ async function main(argv: readonly string[]): Promise<void> {
     searchLagMs: flags['search-lag-ms'],
     normalize: flags.normalize,
     latencyMs: flags['latency-ms'],
+    clockSkewMs: flags['clock-skew-ms'],
+    ...(flags['rate-limit'] === undefined
+      ? {}
+      : { rateLimit: { rps: flags['rate-limit'], burst: flags['rate-burst'] ?? flags['rate-limit'] } }),
     ...(flags['settle-after-ms'] === undefined
       ? {}
       : {

@@ -9,6 +9,7 @@ import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from './defaults.ts';
 import { notFoundRoute, serverError } from './error-bodies.ts';
 import { FaultBook } from './faults.ts';
 import { json, readBody, send } from './http-io.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { PayoutStore } from './store.ts';
 import { withStatus } from './summary.ts';
 import type {
@@ -78,7 +79,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock,
     timestampSkewSec: options.timestampSkewSec ?? 60,
     queryInMac: options.queryInMac ?? 'either',
+    skewMs: () => modes.clockSkewMs,
   });
+  const rateLimit = new RateLimiter(clock);
+  rateLimit.set(modes.rateLimit);
   const faults = new FaultBook(options.random ?? Math.random);
   const api: ApiDeps = {
     store,
@@ -94,6 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     payouts: () => structuredClone(store.all()),
     createdCount: (reference) => store.createdCount(reference),
     requests: () => [...log],
+    apiCounts: () => rateLimit.counts(),
     addCredential: (credential) => gate.add(credential),
     revokeCredential: (id) => gate.revoke(id),
     setLatency: (ms) => {
@@ -102,6 +107,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     vendorModes: () => ({ ...modes }),
     setVendorModes: (patch) => {
       modes = patchVendorModes(modes, patch);
+      rateLimit.set(modes.rateLimit);
       return { ...modes };
     },
     injectFault: (rule) => faults.add(rule),
@@ -127,12 +133,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       gate.reset();
       log = [];
       modes = startModes;
+      rateLimit.reset(modes.rateLimit);
     },
   };
 
   const pipeline = {
     gate,
     faults,
+    rateLimit,
     api,
     signal: closing.signal,
     log: (entry: RequestLogEntry) => {

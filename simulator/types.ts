@@ -152,6 +152,8 @@ export type RequestOutcome =
   | 'unauthorized'
   | 'nonce-reused'
   | 'too-large'
+  /** Refused with 429 by the rate limit (`rateLimit`). */
+  | 'rate-limited'
   | 'fault';
 
 /** Where the simulator sends its signed status webhooks. */
@@ -206,6 +208,33 @@ export interface VendorModes {
   readonly normalize: boolean;
   /** Every /api/ request waits this long before it is looked at. */
   readonly latencyMs: number;
+  /**
+   * A token bucket across all /api/ requests: over it, 429 with `Retry-After` (seconds). Null: no limit,
+   * as Coindirect documents none (its real limit is unconfirmed).
+   */
+  readonly rateLimit: RateLimit | null;
+  /**
+   * The simulated server's clock runs this far ahead of its `clock` (negative: behind), for HAWK checks:
+   * a client more than `timestampSkewSec` off gets hawk's stale-timestamp 401, with `WWW-Authenticate:
+   * Hawk ts, tsm, error="Stale timestamp"`.
+   */
+  readonly clockSkewMs: number;
+}
+
+/** Requests per second and how many may come at once after a quiet spell. */
+export interface RateLimit {
+  /** Refill rate, requests per second (decimals allowed). */
+  readonly rps: number;
+  /** Bucket size: requests let through at once after a quiet spell; at least 1. */
+  readonly burst: number;
+}
+
+/** What the API did with requests since the start (or the last reset), for tests and the bench. */
+export interface ApiCounts {
+  /** Requests the rate limit let through (all requests when there is no limit). */
+  readonly allowed: number;
+  /** Requests refused with 429 by the rate limit. */
+  readonly refusedForRate: number;
 }
 
 /** A change to some vendor modes; `undefined` keeps a mode as it is (patches also arrive as parsed JSON). */
@@ -232,6 +261,10 @@ export interface SimulatorOptions {
   readonly normalize?: boolean;
   /** Delay before every /api/ request is looked at; default 0. `setLatency` changes it later. */
   readonly latencyMs?: number;
+  /** Refuse requests over this rate with 429 + `Retry-After`; default none. `burst` defaults to `rps`. */
+  readonly rateLimit?: { readonly rps: number; readonly burst?: number | undefined };
+  /** Run the HAWK check's clock this far ahead (negative: behind); default 0. */
+  readonly clockSkewMs?: number;
   /** Status of a freshly created payout; default 'PROCESSING'. */
   readonly createStatus?: 'PENDING' | 'PROCESSING';
   /** Whether the mac of a request with a query covers `path?query`, the path only, or either; default 'either'. */
@@ -251,6 +284,8 @@ export interface SimulatorControls {
   payouts(): PayoutRecord[];
   createdCount(reference: string): number;
   requests(): RequestLogEntry[];
+  /** Requests let through and refused for rate (kept whole, unlike the capped request log). */
+  apiCounts(): ApiCounts;
   addCredential(credential: HawkCredential): void;
   /** Returns false when the id was not known. */
   revokeCredential(id: string): boolean;

@@ -37,6 +37,8 @@ export interface SimulatorProcessOptions {
   readonly normalize?: boolean;
   /** Delay every /api/ request (`--latency-ms`). */
   readonly latencyMs?: number;
+  /** Refuse requests over this rate with 429 + Retry-After (`--rate-limit`, `--rate-burst`). */
+  readonly rateLimit?: { readonly rps: number; readonly burst?: number };
   /** Wait this long for the process to print its URL. Default 30 s. */
   readonly readyTimeoutMs?: number;
 }
@@ -58,6 +60,8 @@ export async function startSimulatorProcess(
     ...(options.searchLagMs === undefined ? [] : ['--search-lag-ms', String(options.searchLagMs)]),
     ...(options.normalize ? ['--normalize'] : []),
     ...(options.latencyMs === undefined ? [] : ['--latency-ms', String(options.latencyMs)]),
+    ...(options.rateLimit === undefined ? [] : ['--rate-limit', String(options.rateLimit.rps)]),
+    ...(options.rateLimit?.burst === undefined ? [] : ['--rate-burst', String(options.rateLimit.burst)]),
   ];
   // Under a small watchdog that ends the simulator when this process goes away, however it goes (a test
   // runner's timeout included): it kills the simulator when its stdin, a pipe from here, closes.

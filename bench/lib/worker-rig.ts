@@ -16,6 +16,7 @@ import { createWorkerDeps } from '#functions/payout-worker/worker.ts';
 import { InMemoryLedger } from '#shared/ledger/in-memory-ledger.ts';
 import type { CoindirectPort, LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
 import type { BatchDeps } from '#shared/processing/process-batch.ts';
+import type { VisibilityPort } from '#shared/queue/sqs-ports.ts';
 import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import { localContext } from '../../local/lambda-context.ts';
 
@@ -47,6 +48,12 @@ export interface BenchWorkerOptions {
    * line per payout) and EMF metrics flushed per invocation, both to stdout.
    */
   readonly instrumentation: 'silent' | 'powertools';
+  /** Further worker settings (`COINDIRECT_MAX_RPS`, …). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The ledger; default a new in-memory one (pass one to several workers to share it). */
+  readonly ledger?: InMemoryLedger;
+  /** Where retry backoffs go; default the (offline) SQS client's, which fails and is only counted. */
+  readonly visibility?: VisibilityPort;
 }
 
 export interface BenchWorker {
@@ -67,6 +74,7 @@ export function benchWorker(options: BenchWorkerOptions): BenchWorker {
     DLQ_URL: 'http://127.0.0.1:9/000000000000/bench-payouts-dlq',
     PAYOUT_MAX_AMOUNTS: '{"EUR":"5000"}',
     RECORD_CONCURRENCY: String(options.recordConcurrency),
+    ...options.env,
   });
   const powertools = options.instrumentation === 'powertools';
   const logger = new Logger({ serviceName: 'payout-worker', logLevel: powertools ? 'INFO' : 'SILENT' });
@@ -74,7 +82,7 @@ export function benchWorker(options: BenchWorkerOptions): BenchWorker {
   const metricsPort: MetricsPort = powertools
     ? { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) }
     : { count: () => undefined };
-  const ledger = new InMemoryLedger();
+  const ledger = options.ledger ?? new InMemoryLedger();
   const deps = {
     ...createWorkerDeps(config, logger satisfies LoggerPort, metricsPort, {
       secretsManager: staticSecretsManager(
@@ -84,6 +92,7 @@ export function benchWorker(options: BenchWorkerOptions): BenchWorker {
       dynamodb: new DynamoDBClient(OFFLINE),
     }),
     ledger,
+    ...(options.visibility === undefined ? {} : { visibility: options.visibility }),
   };
   const batchHandler = createBatchHandler(() => deps, logger);
   // The same middleware chain as the exported Lambda handler (handler.ts).

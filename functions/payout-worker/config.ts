@@ -36,6 +36,10 @@ export interface WorkerConfig {
   readonly metricsNamespace: string;
   /** The lifecycle event bus (name or ARN); unset: no lifecycle events. */
   readonly eventBusName?: string;
+  /** `COINDIRECT_MAX_RPS`: the account's request rate to Coindirect; unset: no pacing. */
+  readonly coindirectMaxRps?: number;
+  /** `WORKER_MAX_CONCURRENCY`: the containers that share `coindirectMaxRps`. */
+  readonly workerMaxConcurrency: number;
 }
 
 /**
@@ -77,6 +81,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
     signQuery: e.COINDIRECT_SIGN_QUERY === 'true',
     metricsNamespace: e.METRICS_NAMESPACE,
     ...(e.EVENT_BUS_NAME === undefined ? {} : { eventBusName: e.EVENT_BUS_NAME }),
+    ...(e.COINDIRECT_MAX_RPS === undefined ? {} : { coindirectMaxRps: e.COINDIRECT_MAX_RPS }),
+    workerMaxConcurrency: e.WORKER_MAX_CONCURRENCY,
   };
 }
 

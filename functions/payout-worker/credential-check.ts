@@ -6,12 +6,15 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { MiddlewareObj } from '@middy/core';
 import * as z from 'zod/mini';
 import { CoindirectClient, type CredentialSource } from '#shared/coindirect/client.ts';
+import type { ClockOffset } from '#shared/coindirect/clock-skew.ts';
 import type { HawkCredentials } from '#shared/coindirect/hawk-signer.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
+import type { Pacer } from '#shared/coindirect/pacer.ts';
 import { parseHawkSecret } from '#shared/credentials/secret-credentials.ts';
 import type { LoggerPort } from '#shared/processing/ports.ts';
 import { describe } from '#shared/processing/process-payout.ts';
 import { loadConfig, type WorkerConfig } from './config.ts';
+import type { CoindirectContainer } from './worker.ts';
 
 /** The direct-invocation event. `versionStage` defaults to AWSPENDING; `versionId` pins one version. */
 export const credentialCheckEventSchema = z.strictObject({
@@ -39,6 +42,10 @@ export interface CredentialCheckDeps {
   readonly transport: HttpTransport;
   readonly signQuery?: boolean;
   readonly clock?: () => number;
+  /** The container's pacer: the check's call counts against the account's rate like any other. */
+  readonly pacer?: Pacer;
+  /** The container's HAWK clock correction. */
+  readonly clockOffset?: ClockOffset;
 }
 
 /** True for an event meant for the credential check (even a malformed one, which gets a refusal). */
@@ -89,6 +96,8 @@ export async function checkCredentials(
     transport: deps.transport,
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     ...(deps.signQuery === undefined ? {} : { signQuery: deps.signQuery }),
+    ...(deps.pacer === undefined ? {} : { pacer: deps.pacer }),
+    ...(deps.clockOffset === undefined ? {} : { clockOffset: deps.clockOffset }),
   });
   const outcome = await client.listMerchantIds();
   switch (outcome.kind) {
@@ -130,9 +139,17 @@ function fail(detail: string): CredentialCheckResult {
 /** What the check needs from the worker's validated configuration; clients default to new ones. */
 export function credentialCheckDeps(
   config: WorkerConfig,
-  overrides: { readonly secretsManager?: SecretsManagerClient; readonly transport?: HttpTransport } = {},
+  overrides: {
+    readonly secretsManager?: SecretsManagerClient;
+    readonly transport?: HttpTransport;
+    /** The container whose pacer and clock correction the check shares; default none. */
+    readonly container?: CoindirectContainer;
+  } = {},
 ): CredentialCheckDeps {
+  const pacer = overrides.container?.pacer(config);
   return {
+    ...(pacer === undefined ? {} : { pacer }),
+    ...(overrides.container === undefined ? {} : { clockOffset: overrides.container.clockOffset }),
     secretsManager: overrides.secretsManager ?? new SecretsManagerClient({}),
     secretId: config.hawkSecretId,
     baseUrl: config.coindirectBaseUrl,
@@ -165,13 +182,14 @@ export function configureCredentialCheck(
 export function credentialCheckMode(
   logger: LoggerPort,
   env: Readonly<Record<string, string | undefined>>,
+  container?: CoindirectContainer,
 ): MiddlewareObj<unknown, CredentialCheckResult> {
   return {
     before: async (request) => {
       if (!isCredentialCheckEvent(request.event)) return undefined;
       let result: CredentialCheckResult;
       try {
-        configured ??= credentialCheckDeps(loadConfig(env));
+        configured ??= credentialCheckDeps(loadConfig(env), container === undefined ? {} : { container });
         result = await checkCredentials(request.event, configured);
       } catch (error) {
         // A configuration error names the bad variables; nothing here carries a secret.

@@ -9,7 +9,7 @@ import { ContainerDeps, lambdaPowertools } from '../lambda-runtime.ts';
 import { parseQueuedSqsEvent, toBatchResponse } from '../sqs-records.ts';
 import { loadConfig } from './config.ts';
 import { credentialCheckMode } from './credential-check.ts';
-import { createWorkerDeps, type WorkerOverrides } from './worker.ts';
+import { CoindirectContainer, createWorkerDeps, type WorkerOverrides } from './worker.ts';
 
 /** Builds the SQS batch handler around ready dependencies (tests inject theirs here). */
 export function createBatchHandler(deps: () => Omit<BatchDeps, 'remainingTimeMs'>, logger: Logger) {
@@ -27,14 +27,18 @@ export function createBatchHandler(deps: () => Omit<BatchDeps, 'remainingTimeMs'
 
 const { logger, metrics, count } = lambdaPowertools('payout-worker');
 const metricsPort: MetricsPort = { count };
-const deps = new ContainerDeps(logger, () => createWorkerDeps(loadConfig(process.env), logger, metricsPort));
+// One per container: the worker and the credential check pace their calls and correct their clock together.
+const container = new CoindirectContainer();
+const deps = new ContainerDeps(logger, () =>
+  createWorkerDeps(loadConfig(process.env), logger, metricsPort, { container }),
+);
 
 /** Test seam: build the Lambda's dependencies with some collaborators replaced. */
 export function configureWorker(
   env: Readonly<Record<string, string | undefined>>,
   overrides: WorkerOverrides = {},
 ): void {
-  deps.set(createWorkerDeps(loadConfig(env), logger, metricsPort, overrides));
+  deps.set(createWorkerDeps(loadConfig(env), logger, metricsPort, { container, ...overrides }));
 }
 
 /** The payout worker's Lambda entry point: SQS batch in, `batchItemFailures` out. */
@@ -42,4 +46,4 @@ export const handler = middy(createBatchHandler(() => deps.get(), logger))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   // A direct invocation {"action":"checkCredentials",...} (npm run rotate-secret) is answered here instead.
-  .use(credentialCheckMode(logger, process.env));
+  .use(credentialCheckMode(logger, process.env, container));

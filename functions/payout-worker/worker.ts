@@ -4,7 +4,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CoindirectClient } from '#shared/coindirect/client.ts';
+import { ClockOffset } from '#shared/coindirect/clock-skew.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
+import { containerPacer, type Pacer } from '#shared/coindirect/pacer.ts';
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import { LifecycleLedger } from '#shared/ledger/lifecycle-ledger.ts';
@@ -25,6 +27,31 @@ export interface WorkerOverrides {
   readonly clock?: () => number;
   readonly random?: () => number;
   readonly nonce?: () => string;
+  /** The container's shared Coindirect state; default a new one (a new container). */
+  readonly container?: CoindirectContainer;
+}
+
+/**
+ * What all Coindirect clients of one container share (the worker's and the credential check's): the
+ * request pacer at this container's share of `COINDIRECT_MAX_RPS`, and the HAWK clock correction.
+ */
+export class CoindirectContainer {
+  readonly clockOffset = new ClockOffset();
+  #pacer: { readonly value: Pacer | undefined } | undefined;
+
+  /** The pacer for `config`, built on first use; undefined when pacing is off. */
+  pacer(config: WorkerConfig, clock: () => number = Date.now): Pacer | undefined {
+    this.#pacer ??= {
+      value: containerPacer(
+        {
+          ...(config.coindirectMaxRps === undefined ? {} : { maxRps: config.coindirectMaxRps }),
+          containers: config.workerMaxConcurrency,
+        },
+        clock,
+      ),
+    };
+    return this.#pacer.value;
+  }
 }
 
 /**
@@ -46,6 +73,8 @@ export function createWorkerDeps(
     ttlMs: config.secretCacheTtlMs,
     clock,
   });
+  const container = overrides.container ?? new CoindirectContainer();
+  const pacer = container.pacer(config, clock);
   const coindirect = new CoindirectClient({
     baseUrl: config.coindirectBaseUrl,
     credentials,
@@ -58,6 +87,8 @@ export function createWorkerDeps(
     clock,
     signQuery: config.signQuery,
     ...(overrides.nonce === undefined ? {} : { nonce: overrides.nonce }),
+    clockOffset: container.clockOffset,
+    ...(pacer === undefined ? {} : { pacer }),
   });
   return {
     ledger: new Ledger({
@@ -87,6 +118,7 @@ export function createWorkerDeps(
     maxBackoffSeconds: config.maxBackoffSeconds,
     ...(overrides.random === undefined ? {} : { random: overrides.random }),
     clock,
+    ...(pacer === undefined ? {} : { pacer }),
     ...(config.eventBusName === undefined
       ? {}
       : {

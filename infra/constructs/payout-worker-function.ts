@@ -21,7 +21,8 @@ type ResourceSetting =
   | 'LEDGER_TABLE_NAME'
   | 'DLQ_URL'
   | 'EVENT_BUS_NAME'
-  | 'METRICS_NAMESPACE';
+  | 'METRICS_NAMESPACE'
+  | 'WORKER_MAX_CONCURRENCY';
 
 export interface PayoutWorkerFunctionProps {
   readonly vpc: IVpc;
@@ -76,6 +77,8 @@ export class PayoutWorkerFunction extends BundledFunction {
           LEDGER_TABLE_NAME: props.ledgerTable.tableName,
           DLQ_URL: props.deadLetterQueue.queueUrl,
           METRICS_NAMESPACE: WORKER_METRICS.namespace,
+          // The containers that share COINDIRECT_MAX_RPS: as many as the event source may run at once.
+          WORKER_MAX_CONCURRENCY: props.maxConcurrency,
           ...(props.eventBus === undefined ? {} : { EVENT_BUS_NAME: props.eventBus.eventBusName }),
         }),
         POWERTOOLS_SERVICE_NAME: WORKER_METRICS.serviceName,

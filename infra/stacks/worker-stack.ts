@@ -99,6 +99,9 @@ export class WorkerStack extends Stack {
         LEASE_SECONDS: config.worker.leaseSeconds,
         MAX_BACKOFF_SECONDS: config.worker.maxBackoffSeconds,
         RESEND_SETTLE_SECONDS: config.worker.resendSettleSeconds,
+        ...(config.worker.coindirectMaxRps === undefined
+          ? {}
+          : { COINDIRECT_MAX_RPS: config.worker.coindirectMaxRps }),
       },
       timeout,
       memorySizeMb: config.worker.memorySizeMb,

@@ -34,8 +34,11 @@ export type FailureOutcome =
   | { readonly kind: 'ambiguous'; readonly detail: string }
   /** The request certainly never reached Coindirect (no connection could be opened). */
   | { readonly kind: 'unreachable'; readonly detail: string }
-  /** Not sent: too little of the invocation's time was left to make (or finish) the call. */
-  | { readonly kind: 'outOfTime'; readonly detail: string };
+  /**
+   * Not sent: too little of the invocation's time was left to make (or finish) the call. `paced`: the
+   * request got no slot from the container's pacer before the deadline (shared/coindirect/pacer.ts).
+   */
+  | { readonly kind: 'outOfTime'; readonly detail: string; readonly paced?: true };
 
 export type LookupOutcome =
   | { readonly kind: 'found'; readonly payout: PayoutSummary }

@@ -7,11 +7,14 @@ import {
   classifySearch,
   type LookupOutcome,
   type MerchantListOutcome,
+  retryAfterSeconds,
 } from './classify.ts';
+import { ClockOffset, correctClockOffset } from './clock-skew.ts';
 import { TransportError } from './errors.ts';
 import type { HawkCredentials, SignerOptions } from './hawk-signer.ts';
 import { signRequest } from './hawk-signer.ts';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http-transport.ts';
+import type { Pacer } from './pacer.ts';
 import { merchantListSchema, parseJson } from './responses.ts';
 
 /**
@@ -35,6 +38,16 @@ export interface CoindirectClientOptions extends SignerOptions {
   readonly baseUrl: string;
   readonly credentials: CredentialSource;
   readonly transport: HttpTransport;
+  /**
+   * The container's request pacer (pacer.ts): every HTTP request waits for a slot, never past the
+   * budget's deadline, and a 429 with `Retry-After` pauses it. Default: no pacing.
+   */
+  readonly pacer?: Pacer;
+  /**
+   * The container's HAWK clock correction, shared by its clients; a verified stale-timestamp 401 sets it
+   * (clock-skew.ts). Default: a correction of this client's own.
+   */
+  readonly clockOffset?: ClockOffset;
 }
 
 /** Search results per page and pages read before giving up on an exact reference match. */
@@ -44,20 +57,24 @@ export const SEARCH_MAX_PAGES = 5;
 type Sent =
   | { readonly ok: true; readonly response: HttpResponse }
   | { readonly ok: false; readonly error: TransportError }
-  | { readonly ok: false; readonly outOfTime: string };
+  | { readonly ok: false; readonly outOfTime: string; readonly paced?: true };
 
 /**
  * Coindirect's payout API: create, read by uuid, find by reference, list merchants. Every HTTP attempt is
  * signed afresh (new ts, new nonce). A 401 refetches the key once and retries once with a new signature;
- * that is safe even for a create, since an unauthenticated request is never acted on.
+ * that is safe even for a create, since an unauthenticated request is never acted on. Before that, a 401
+ * that proves our clock is off (a verified stale-timestamp answer, clock-skew.ts) corrects the clock and
+ * is retried once without counting as a key problem.
  */
 export class CoindirectClient {
   readonly #options: CoindirectClientOptions;
   readonly #base: URL;
+  readonly #offset: ClockOffset;
 
   constructor(options: CoindirectClientOptions) {
     this.#options = options;
     this.#base = new URL(options.baseUrl);
+    this.#offset = options.clockOffset ?? new ClockOffset();
   }
 
   /** `POST /api/v1/pay/summary` with the payout's address; no accept step follows (docs/coindirect.md, "Endpoints"). */
@@ -142,17 +159,23 @@ export class CoindirectClient {
     const url = new URL(path, this.#base);
     if (this.#allowance(budget) === 'outOfTime') return { ok: false, outOfTime: 'before the call' };
     let credentials = await this.#options.credentials.get();
+    let clockCorrected = false;
+    let keyRefetched = false;
     for (let attempt = 1; ; attempt++) {
+      const when = attempt === 1 ? 'after reading the key' : 'before the retry after a 401';
       // Checked again after the secret read and before the retry that follows a 401.
-      const allowance = this.#allowance(budget);
-      if (allowance === 'outOfTime') {
-        return {
-          ok: false,
-          outOfTime: attempt === 1 ? 'after reading the key' : 'before the retry after a 401',
-        };
+      if (this.#allowance(budget) === 'outOfTime') return { ok: false, outOfTime: when };
+      if (!(await this.#slot(budget))) {
+        return { ok: false, outOfTime: `no request slot before the deadline (pacing), ${when}`, paced: true };
       }
+      // After any wait for the slot: the time left is what the request may take.
+      const allowance = this.#allowance(budget);
+      if (allowance === 'outOfTime') return { ok: false, outOfTime: when };
       const headers: Record<string, string> = {
-        authorization: signRequest(url, method, credentials, this.#options),
+        authorization: signRequest(url, method, credentials, {
+          ...this.#options,
+          localtimeOffsetMsec: this.#offset.ms,
+        }),
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
       };
@@ -164,13 +187,36 @@ export class CoindirectClient {
           ...(body === undefined ? {} : { body }),
           ...(allowance === undefined ? {} : { timeoutMs: allowance }),
         });
-        if (response.status !== 401 || attempt > 1) return { ok: true, response };
+        this.#pauseOn429(response);
+        if (response.status !== 401) return { ok: true, response };
+        if (!clockCorrected && correctClockOffset(this.#offset, response, credentials, this.#now())) {
+          clockCorrected = true;
+          continue;
+        }
+        if (keyRefetched) return { ok: true, response };
       } catch (error) {
         if (error instanceof TransportError) return { ok: false, error };
         throw error;
       }
       credentials = await this.#options.credentials.refresh();
+      keyRefetched = true;
     }
+  }
+
+  /** Waits for the pacer's slot within what the budget leaves for a call; true at once without a pacer. */
+  async #slot(budget: CallBudget | undefined): Promise<boolean> {
+    const pacer = this.#options.pacer;
+    if (pacer === undefined) return true;
+    const maxWaitMs =
+      budget === undefined ? undefined : budget.timeLeftMs() - SAFETY_MARGIN_MS - MIN_CALL_TIME_MS;
+    return pacer.acquire(maxWaitMs);
+  }
+
+  /** A 429 that says how long to back off holds every request of this container back that long. */
+  #pauseOn429(response: HttpResponse): void {
+    if (response.status !== 429 || this.#options.pacer === undefined) return;
+    const seconds = retryAfterSeconds(response.headers['retry-after'], this.#now());
+    if (seconds !== undefined) this.#options.pacer.pauseFor(seconds * 1000);
   }
 }
 
@@ -178,12 +224,14 @@ export class CoindirectClient {
  * No HTTP response: out of time, nothing was sent; before the connection opened nothing was sent either;
  * after it, the request may have landed.
  */
-function notAnswered(sent: Exclude<Sent, { ok: true }>): {
-  kind: 'unreachable' | 'ambiguous' | 'outOfTime';
-  detail: string;
-} {
+function notAnswered(
+  sent: Exclude<Sent, { ok: true }>,
+):
+  | { kind: 'unreachable' | 'ambiguous'; detail: string }
+  | { kind: 'outOfTime'; detail: string; paced?: true } {
   if ('outOfTime' in sent) {
-    return { kind: 'outOfTime', detail: `not sent: the invocation's deadline is near (${sent.outOfTime})` };
+    const detail = `not sent: the invocation's deadline is near (${sent.outOfTime})`;
+    return sent.paced ? { kind: 'outOfTime', detail, paced: true } : { kind: 'outOfTime', detail };
   }
   const { error } = sent;
   return error.phase === 'connect'

@@ -76,6 +76,34 @@ function oneOf<const Values extends readonly [string, ...string[]]>(
   };
 }
 
+/**
+ * An optional positive decimal number (`20`, `2.5`); unset means the feature it tunes is off. The stack
+ * writes a number.
+ */
+function optionalRate(spec: Spec): WorkerSetting<z.ZodMiniOptional<z.ZodMiniType<number, string>>, number> {
+  return {
+    doc: spec.doc,
+    schema: z.optional(
+      z.pipe(
+        z
+          .string()
+          .check(
+            z.regex(
+              /^[0-9]{1,6}(\.[0-9]{1,6})?$/,
+              'must be a number of requests per second like "20" or "2.5"',
+            ),
+          ),
+        z.pipe(
+          z.transform((s: string) => Number(s)),
+          z.number().check(z.gt(0, 'must be greater than 0 (unset it to turn pacing off)')),
+        ),
+      ),
+    ),
+    local: spec.local ?? false,
+    write: (value: number) => String(value),
+  };
+}
+
 /** A whole number in [min, max], `default` when unset (errors: "must be at least N", …). */
 function wholeNumber(spec: Spec & Range & { readonly default: number }): WholeNumberSetting {
   return {
@@ -216,6 +244,18 @@ export const WORKER_SETTINGS = {
     doc: 'CloudWatch namespace of the metrics',
     schema: z.string().check(z.minLength(1)),
     default: PAYOUT_METRICS_NAMESPACE,
+  }),
+  COINDIRECT_MAX_RPS: optionalRate({
+    doc: "the account's request rate to Coindirect, shared by all containers; unset: no pacing",
+    local: true,
+  }),
+  WORKER_MAX_CONCURRENCY: wholeNumber({
+    // The stack sets it from the event source's maximum concurrency; SQS allows at most 1,000.
+    doc: 'how many containers share COINDIRECT_MAX_RPS: each paces its calls at COINDIRECT_MAX_RPS ÷ this',
+    default: 1,
+    min: 1,
+    max: 1_000,
+    local: true,
   }),
   EVENT_BUS_NAME: optional({
     doc: 'lifecycle event bus (name or ARN); unset: no events and no event markers',

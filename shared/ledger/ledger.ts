@@ -98,6 +98,11 @@ export interface CompleteRequest extends LeaseHolder {
 
 export interface ReleaseRequest extends LeaseHolder {
   readonly lastError: string;
+  /**
+   * The attempt made no request to Coindirect (it got no request slot in time, shared/coindirect/pacer.ts):
+   * its claim is taken back out of `attempts`, so the count stays the number of attempts that did.
+   */
+  readonly uncountAttempt?: boolean;
 }
 
 /** A message rejected before any claim, recorded under the reference it names. */
@@ -238,12 +243,17 @@ export class Ledger {
   }
 
   /** Gives the lease back after a transient failure, so the next delivery need not wait for it to expire. */
-  async release({ reference, owner, lastError }: ReleaseRequest): Promise<boolean> {
+  async release({ reference, owner, lastError, uncountAttempt }: ReleaseRequest): Promise<boolean> {
     return this.#fenced({
       reference,
       owner,
       update: update({
-        set: [assign(path('lastError'), attributeValue(':error', { S: lastError })), touchedAt(this.#now())],
+        set: [
+          assign(path('lastError'), attributeValue(':error', { S: lastError })),
+          touchedAt(this.#now()),
+          // The claim that counted it is ours (the fence), so `attempts` is at least 1 here.
+          uncountAttempt === true ? clause`attempts = attempts - ${ONE}` : undefined,
+        ],
         remove: LEASE,
       }),
     });

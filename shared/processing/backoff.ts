@@ -8,7 +8,9 @@ export type RetryCause =
   | 'configuration'
   | 'insufficientFunds'
   /** Nothing was sent: the invocation's deadline was too near. Back soon, in a fresh invocation. */
-  | 'outOfTime';
+  | 'outOfTime'
+  /** Nothing was sent: no request slot (shared/coindirect/pacer.ts) came before the deadline. */
+  | 'paced';
 
 const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   busy: 1,
@@ -19,6 +21,7 @@ const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   configuration: 60,
   insufficientFunds: 300,
   outOfTime: 1,
+  paced: 1,
 };
 
 /** SQS's largest visibility timeout. */

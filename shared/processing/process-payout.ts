@@ -1,5 +1,6 @@
 import type { CreateOutcome, FailureOutcome } from '#shared/coindirect/classify.ts';
 import type { CallBudget } from '#shared/coindirect/client.ts';
+import type { Pacer } from '#shared/coindirect/pacer.ts';
 import { differencesFrom } from '#shared/coindirect/reconcile.ts';
 import type { PayoutSummary } from '#shared/coindirect/responses.ts';
 import type { PendingEvent } from '#shared/ledger/pending-events.ts';
@@ -14,7 +15,7 @@ import {
 } from '#shared/payout/schema.ts';
 import type { RetryCause } from './backoff.ts';
 import { type CoindirectPort, type LedgerPort, type LoggerPort, METRIC, type MetricsPort } from './ports.ts';
-import { sendReserveMs } from './time-budget.ts';
+import { AWS_CALL_BUDGET_MS, sendReserveMs } from './time-budget.ts';
 
 /** One queue message, as the processor needs it (no Lambda event types here). */
 export interface PayoutDelivery {
@@ -77,6 +78,12 @@ export interface ProcessorDeps {
   readonly events?: LifecycleEventsPort;
   /** Time of the events and of the settle rule. Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * The container's Coindirect request pacer, the one its client uses (shared/coindirect/pacer.ts). With
+   * it, a record whose create could get no request slot before the deadline is not claimed, or is
+   * released uncounted: back to the queue with no attempt counted and nothing sent. Absent: no pacing.
+   */
+  readonly pacer?: Pacer;
 }
 
 const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
@@ -159,6 +166,13 @@ async function claimAndSubmit(
       reason: `LEASE_SECONDS (${deps.leaseMs / 1000} s) is shorter than the invocation's time left (${Math.ceil(timeLeft / 1000)} s): set it above the function timeout`,
     };
   }
+  if (deps.pacer !== undefined && timeLeft !== undefined) {
+    // Checked before the claim, so a record that could not be sent in time costs no ledger write.
+    const delayMs = deps.pacer.delayMs();
+    if (delayMs > timeLeft - AWS_CALL_BUDGET_MS - sendReserveMs({ httpTimeoutMs: deps.httpTimeoutMs })) {
+      return pacedOut(reference, delayMs, 'before the claim');
+    }
+  }
   const owner = deps.ownerToken(delivery);
   const claim = await deps.ledger.claim({
     payout,
@@ -215,7 +229,9 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
     const lookedAt = now(deps);
     const found = await deps.coindirect.findPayoutByReference(payout.merchantId, reference, attempt.budget);
     if (found.kind === 'found') return settleExisting(attempt, found.payout, deps);
-    if (found.kind !== 'notFound') return retryAfterFailure(found, attempt, deps, 'lookup before resend');
+    if (found.kind !== 'notFound') {
+      return retryAfterFailure(found, attempt, deps, 'lookup before resend', { beforeAnyPost: true });
+    }
     const settledAt = attempt.lastSendAttemptAt + deps.resendSettleMs;
     if (lookedAt < settledAt) {
       return waitForSettledLookup(attempt, deps, settledAt, 'an earlier attempt may have sent it');
@@ -232,6 +248,17 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
       lastError: 'not sent: too little time left in the invocation',
     });
     return { kind: 'retry', reference, cause: 'outOfTime', reason: 'not sent: too little time left' };
+  }
+  // A payout whose create could not get a request slot in time goes back to the queue before
+  // `sendAttempted` is written: marked as never sent, with the attempt not counted. The slot itself is
+  // taken by the client right before the POST, so the pace holds for the requests as Coindirect sees them.
+  if (deps.pacer !== undefined) {
+    const delayMs = deps.pacer.delayMs();
+    if (timeLeft !== undefined && delayMs > timeLeft - needed) {
+      const retry = pacedOut(reference, delayMs, 'before the create');
+      await deps.ledger.release({ reference, owner, lastError: retry.reason, uncountAttempt: true });
+      return retry;
+    }
   }
   if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
     // Either the lease is gone (another delivery finishes the job) or too little of it is left to send.
@@ -393,10 +420,17 @@ async function retryAfterFailure(
   attempt: Attempt,
   deps: ProcessorDeps,
   step: string,
+  { beforeAnyPost = false }: { readonly beforeAnyPost?: boolean } = {},
 ): Promise<DeliveryOutcome> {
   const { reference } = attempt.payout;
-  const cause = RETRY_FOR[failure.kind];
+  const paced = failure.kind === 'outOfTime' && failure.paced === true;
+  const cause = paced ? 'paced' : RETRY_FOR[failure.kind];
   const reason = `${step}: ${failureText(failure)}`;
+  if (paced && beforeAnyPost) {
+    // No request slot came in time and this attempt has POSTed nothing: it does not count.
+    await deps.ledger.release({ reference, owner: attempt.owner, lastError: reason, uncountAttempt: true });
+    return { kind: 'retry', reference, cause, reason };
+  }
   if (failure.kind === 'unauthorized') deps.metrics.count(METRIC.credentialFailure);
   if (failure.kind === 'configuration') deps.metrics.count(METRIC.configurationFailure);
   if (failure.kind === 'throttled') deps.metrics.count(METRIC.throttled);
@@ -406,6 +440,22 @@ async function retryAfterFailure(
   const settleSeconds = failure.kind === 'ambiguous' ? Math.ceil(deps.resendSettleMs / 1000) : 0;
   const floor = Math.max(settleSeconds, failure.kind === 'throttled' ? (failure.retryAfterSeconds ?? 0) : 0);
   return { kind: 'retry', reference, cause, reason, ...(floor > 0 ? { atLeastSeconds: floor } : {}) };
+}
+
+/** Back to the queue for want of a request slot, due in about `delayMs`; nothing was sent. */
+function pacedOut(
+  reference: string,
+  delayMs: number,
+  step: string,
+): Extract<DeliveryOutcome, { kind: 'retry' }> {
+  const waitSeconds = Math.max(1, Math.ceil(delayMs / 1000));
+  return {
+    kind: 'retry',
+    reference,
+    cause: 'paced',
+    reason: `${step}: not sent: no Coindirect request slot before the invocation's deadline (pacing, next in ${waitSeconds} s)`,
+    atLeastSeconds: waitSeconds,
+  };
 }
 
 function failureText(failure: FailureOutcome): string {

@@ -8,7 +8,7 @@ import { type BenchOptions, runBench } from '../../bench/run-bench.ts';
 const endpoint = motoEndpoint();
 
 const TINY: BenchOptions = {
-  sections: ['latency', 'overhead', 'cold-start', 'enqueue'],
+  sections: ['latency', 'overhead', 'cold-start', 'enqueue', 'burst'],
   latency: {
     latencyMs: 20,
     runs: 1,
@@ -20,6 +20,16 @@ const TINY: BenchOptions = {
   overhead: { volumes: [20, 40], runs: 1, warmup: 10, batchSize: 10, recordConcurrency: 10 },
   coldStart: { runs: 1, topPackages: 3 },
   enqueue: { messages: 20, messagesPerQueue: 10, runs: 1, concurrency: 4, roundTripMs: 5 },
+  burst: {
+    payouts: 30,
+    // A bucket larger than the burst: no refusal, so no backoff to wait out in a machinery test.
+    rps: 50,
+    rateBurst: 50,
+    containers: 2,
+    batchSize: 10,
+    recordConcurrency: 10,
+    timeoutMs: 120_000,
+  },
 };
 
 describe.skipIf(endpoint === null)('npm run bench machinery', () => {
@@ -38,9 +48,26 @@ describe.skipIf(endpoint === null)('npm run bench machinery', () => {
     expect(results.coldStart?.baseline.topPackages.map(([name]) => name)).toContain('zod');
     expect(results.enqueue?.moto.messages).toBe(20);
     expect(results.enqueue?.withRoundTrip?.roundTripMs).toBe(5);
-    expect(results.targets.map((t) => t.name)).toHaveLength(6);
-    expect(results.targets.every((t) => Number.isFinite(t.measured) && t.measured > 0)).toBe(true);
-    for (const heading of ['BATCH LATENCY', 'PER-PAYOUT OVERHEAD', 'COLD START', 'ENQUEUE', 'TARGETS']) {
+    expect(results.burst?.rows.map((r) => [r.pacing, r.payouts, r.notExactlyOnce])).toEqual([
+      ['off', 30, 0],
+      ['on', 30, 0],
+    ]);
+    expect(results.targets.map((t) => t.name)).toHaveLength(8);
+    // A paced burst may well see no refusal at all: that share alone may read 0.
+    const refusals = 'burst, pacing on: % of requests refused';
+    expect(
+      results.targets.every(
+        (t) => Number.isFinite(t.measured) && (t.measured > 0 || (t.name === refusals && t.measured === 0)),
+      ),
+    ).toBe(true);
+    for (const heading of [
+      'BATCH LATENCY',
+      'PER-PAYOUT OVERHEAD',
+      'COLD START',
+      'ENQUEUE',
+      'BURST',
+      'TARGETS',
+    ]) {
       expect(report).toContain(heading);
     }
     expect(JSON.parse(JSON.stringify(results))).toEqual(results);

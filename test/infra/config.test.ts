@@ -399,6 +399,28 @@ describe('selectEnvironment', () => {
       ]);
     });
 
+    it('refuses a request rate to Coindirect that is not a positive number, and takes decimals', () => {
+      const zero = problemsWith(stagingWith('worker.coindirectMaxRps', 0));
+      const text = problemsWith(stagingWith('worker.coindirectMaxRps', '20'));
+      const { config } = selectEnvironment({
+        env: 'staging',
+        environments: { staging: stagingWith('worker.coindirectMaxRps', 2.5) },
+      });
+      const unpaced = selectEnvironment({
+        env: 'staging',
+        environments: { staging: stagingWith('worker.coindirectMaxRps', undefined) },
+      });
+
+      expect(zero.problems).toEqual([
+        'worker.coindirectMaxRps: expected more than 0 requests per second (omit the field for no pacing); received 0',
+      ]);
+      expect(text.problems).toEqual([
+        'worker.coindirectMaxRps: expected a number of requests per second such as 20 or 2.5; received "20"',
+      ]);
+      expect(config.worker.coindirectMaxRps).toBe(2.5);
+      expect(unpaced.config.worker.coindirectMaxRps).toBeUndefined();
+    });
+
     it('refuses fewer than 3 receives: first attempt, settle wait, resend', () => {
       const error = problemsWith(stagingWith('queue.maxReceiveCount', 2));
 

@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import Hawk from 'hawk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatorAdminError, simulatorAdmin } from '#simulator/admin-client.ts';
-import { DEFAULT_MERCHANT } from '#simulator/defaults.ts';
+import { DEFAULT_CREDENTIAL, DEFAULT_MERCHANT } from '#simulator/defaults.ts';
 import { roundDecimalHalfUp, topLevelMemberSource } from '#simulator/normalize.ts';
 import { startSimulator } from '#simulator/simulator.ts';
 import type { Simulator, SimulatorOptions, SummaryPayment, VendorModes } from '#simulator/types.ts';
@@ -29,6 +30,8 @@ const DOCUMENTED: VendorModes = {
   enforceUniqueReference: true,
   normalize: false,
   latencyMs: 0,
+  rateLimit: null,
+  clockSkewMs: 0,
 };
 
 async function created(response: Response): Promise<SummaryPayment> {
@@ -314,6 +317,95 @@ describe('vendor mode: latency and the hang fault', () => {
   });
 });
 
+describe('vendor mode: rate limit', () => {
+  it('refuses requests over the bucket with 429, Retry-After and the error body, and counts them', async () => {
+    // Arrange: 2 per second, 3 at once; the clock stands still, so nothing refills.
+    const s = await start({ rateLimit: { rps: 2, burst: 3 }, clock: () => 1_700_000_000_000 });
+    const merchants = () => signedFetch(s.url, '/api/v1/merchant', { timestamp: 1_700_000_000 });
+
+    // Act
+    const statuses: number[] = [];
+    let refused: Response | undefined;
+    for (let i = 0; i < 5; i++) {
+      const answer = await merchants();
+      statuses.push(answer.status);
+      if (answer.status === 429) refused = answer;
+    }
+
+    // Assert
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(refused?.headers.get('retry-after')).toBe('1');
+    expect(await refused?.json()).toEqual({ code: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded' });
+    expect(s.apiCounts()).toEqual({ allowed: 3, refusedForRate: 2 });
+    expect(await simulatorAdmin(s.url).apiCounts()).toEqual({ allowed: 3, refusedForRate: 2 });
+    expect(s.requests().filter((r) => r.outcome === 'rate-limited')).toHaveLength(2);
+  });
+
+  it('refills at its rate, is set and lifted through the admin API, and reset zeroes the counts', async () => {
+    // Arrange
+    let now = 1_700_000_000_000;
+    const s = await start({ clock: () => now });
+    const admin = simulatorAdmin(s.url);
+    const merchants = () => signedFetch(s.url, '/api/v1/merchant', { timestamp: Math.floor(now / 1000) });
+
+    // Act
+    const modes = await admin.setVendorModes({ rateLimit: { rps: 1, burst: 1 } });
+    const first = (await merchants()).status;
+    const second = (await merchants()).status;
+    now += 1_000;
+    const refilled = (await merchants()).status;
+    await admin.setVendorModes({ rateLimit: null });
+    const lifted = (await merchants()).status;
+    const before = s.apiCounts();
+    await admin.reset();
+
+    // Assert
+    expect(modes.rateLimit).toEqual({ rps: 1, burst: 1 });
+    expect([first, second, refilled, lifted]).toEqual([200, 429, 200, 200]);
+    expect(before).toEqual({ allowed: 3, refusedForRate: 1 });
+    expect(s.apiCounts()).toEqual({ allowed: 0, refusedForRate: 0 });
+  });
+
+  it('refuses a bad limit and names it', async () => {
+    await expect(startSimulator({ rateLimit: { rps: 0 } })).rejects.toThrow('rate limit must be > 0');
+    await expect(startSimulator({ rateLimit: { rps: 5, burst: 0 } })).rejects.toThrow('burst must be >= 1');
+  });
+});
+
+describe('vendor mode: clock skew', () => {
+  it('answers a request beyond the skew the way hawk’s server does: 401 with its time and a tsm', async () => {
+    // Arrange: the server's clock runs 10 minutes ahead of the client.
+    const s = await start({ clockSkewMs: 600_000 });
+
+    // Act
+    const answer = await signedFetch(s.url, '/api/v1/merchant');
+    const header = answer.headers.get('www-authenticate') ?? '';
+
+    // Assert
+    expect(answer.status).toBe(401);
+    const attributes = Hawk.utils.parseAuthorizationHeader(header, ['ts', 'tsm', 'error']);
+    expect(attributes.error).toBe('Stale timestamp');
+    expect(Math.abs(Number(attributes.ts) * 1000 - (Date.now() + 600_000))).toBeLessThan(5_000);
+    expect(attributes.tsm).toBe(
+      Hawk.crypto.calculateTsMac(attributes.ts ?? '', { ...DEFAULT_CREDENTIAL, algorithm: 'sha256' }),
+    );
+  });
+
+  it('accepts a request signed with the server’s time, and goes back to normal when the skew is cleared', async () => {
+    // Arrange
+    const s = await start({ clockSkewMs: 600_000 });
+    const serverSeconds = Math.floor((Date.now() + 600_000) / 1000);
+
+    // Act
+    const corrected = await signedFetch(s.url, '/api/v1/merchant', { timestamp: serverSeconds });
+    s.setVendorModes({ clockSkewMs: 0 });
+    const normal = await signedFetch(s.url, '/api/v1/merchant');
+
+    // Assert
+    expect([corrected.status, normal.status]).toEqual([200, 200]);
+  });
+});
+
 describe('vendor modes: controls and admin API', () => {
   it('round-trips GET and POST /__sim/vendor, and reset restores the modes given at start', async () => {
     const s = await start({ searchLagMs: 1_000 });
@@ -429,6 +521,7 @@ describe('vendor modes: npm run simulator flags', () => {
       searchLagMs: 250,
       normalize: true,
       latencyMs: 5,
+      rateLimit: { rps: 12.5, burst: 4 },
     });
 
     expect(await proc.admin.vendorModes()).toEqual({
@@ -437,6 +530,8 @@ describe('vendor modes: npm run simulator flags', () => {
       enforceUniqueReference: false,
       normalize: true,
       latencyMs: 5,
+      rateLimit: { rps: 12.5, burst: 4 },
+      clockSkewMs: 0,
     });
   });
 

@@ -49,6 +49,24 @@ describe('WORKER_SETTINGS', () => {
     });
   });
 
+  it('reads COINDIRECT_MAX_RPS as a positive number of requests per second, unset meaning no pacing', () => {
+    const paced = loadConfig({
+      ...REQUIRED,
+      ...workerEnvironment({ COINDIRECT_MAX_RPS: 2.5, WORKER_MAX_CONCURRENCY: 5 }),
+    });
+    const unpaced = loadConfig(REQUIRED);
+
+    expect(paced).toMatchObject({ coindirectMaxRps: 2.5, workerMaxConcurrency: 5 });
+    expect(unpaced.coindirectMaxRps).toBeUndefined();
+    expect(unpaced.workerMaxConcurrency).toBe(1);
+    expect(() => loadConfig({ ...REQUIRED, COINDIRECT_MAX_RPS: '0' })).toThrow(
+      'COINDIRECT_MAX_RPS: must be greater than 0 (unset it to turn pacing off)',
+    );
+    expect(() => loadConfig({ ...REQUIRED, COINDIRECT_MAX_RPS: 'fast' })).toThrow(
+      'COINDIRECT_MAX_RPS: must be a number of requests per second like "20" or "2.5"',
+    );
+  });
+
   it('writes only the values given, in the order given', () => {
     expect(Object.entries(workerEnvironment({ RECORD_CONCURRENCY: 3, ADDRESS_NETWORK: 'testnet' }))).toEqual([
       ['RECORD_CONCURRENCY', '3'],

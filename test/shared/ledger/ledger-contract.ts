@@ -506,6 +506,46 @@ export function ledgerContract(name: string, makeLedger: MakeLedger): void {
         // Assert
         expect([byOther, byHolder, again]).toEqual([false, true, false]);
       });
+
+      it('takes the claim back out of attempts when asked (an attempt that made no request)', async () => {
+        // Arrange
+        await claim('owner-a');
+        await release('owner-a');
+        at(1_000);
+        await claim('owner-b');
+
+        // Act
+        const released = await ledger.release({
+          reference,
+          owner: 'owner-b',
+          lastError: 'no request slot before the deadline',
+          uncountAttempt: true,
+        });
+
+        // Assert
+        expect(released).toBe(true);
+        const after = await record();
+        expect(after).toMatchObject({ attempts: 1, lastError: 'no request slot before the deadline' });
+        expect(after.leaseOwner).toBeUndefined();
+        expect(after.sendAttempted).toBeFalsy();
+      });
+
+      it('uncounts nothing for anyone but the lease holder', async () => {
+        // Arrange
+        await claim('owner-a');
+
+        // Act
+        const byOther = await ledger.release({
+          reference,
+          owner: 'owner-b',
+          lastError: 'x',
+          uncountAttempt: true,
+        });
+
+        // Assert
+        expect(byOther).toBe(false);
+        expect(await record()).toMatchObject({ attempts: 1, leaseOwner: 'owner-a' });
+      });
     });
 
     describe('recordInvalid', () => {

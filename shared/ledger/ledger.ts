@@ -98,6 +98,11 @@ export interface CompleteRequest extends LeaseHolder {
 
 export interface ReleaseRequest extends LeaseHolder {
   readonly lastError: string;
+  /**
+   * Takes back the attempt the claim counted: the delivery gave up before it could do anything (payouts
+   * are paused), so `attempts` stays what it was before the claim.
+   */
+  readonly undoAttempt?: boolean;
 }
 
 /** A message rejected before any claim, recorded under the reference it names. */
@@ -238,12 +243,16 @@ export class Ledger {
   }
 
   /** Gives the lease back after a transient failure, so the next delivery need not wait for it to expire. */
-  async release({ reference, owner, lastError }: ReleaseRequest): Promise<boolean> {
+  async release({ reference, owner, lastError, undoAttempt = false }: ReleaseRequest): Promise<boolean> {
     return this.#fenced({
       reference,
       owner,
       update: update({
-        set: [assign(path('lastError'), attributeValue(':error', { S: lastError })), touchedAt(this.#now())],
+        set: [
+          assign(path('lastError'), attributeValue(':error', { S: lastError })),
+          touchedAt(this.#now()),
+          undoAttempt ? clause`attempts = attempts - ${ONE}` : undefined,
+        ],
         remove: LEASE,
       }),
     });

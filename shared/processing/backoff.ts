@@ -8,7 +8,9 @@ export type RetryCause =
   | 'configuration'
   | 'insufficientFunds'
   /** Nothing was sent: the invocation's deadline was too near. Back soon, in a fresh invocation. */
-  | 'outOfTime';
+  | 'outOfTime'
+  /** Payouts are paused (`npm run pause`): nothing was sent and no attempt counted. Back in a minute. */
+  | 'paused';
 
 const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   busy: 1,
@@ -19,6 +21,7 @@ const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   configuration: 60,
   insufficientFunds: 300,
   outOfTime: 1,
+  paused: 60,
 };
 
 /** SQS's largest visibility timeout. */

@@ -13,6 +13,7 @@ import {
   type ValidPayout,
 } from '#shared/payout/schema.ts';
 import type { RetryCause } from './backoff.ts';
+import { type PauseSwitchPort, pausedRetry, releasePaused } from './pause-switch.ts';
 import { type CoindirectPort, type LedgerPort, type LoggerPort, METRIC, type MetricsPort } from './ports.ts';
 import { sendReserveMs } from './time-budget.ts';
 
@@ -77,6 +78,8 @@ export interface ProcessorDeps {
   readonly events?: LifecycleEventsPort;
   /** Time of the events and of the settle rule. Default `Date.now`. */
   readonly clock?: () => number;
+  /** The kill switch (`npm run pause`), checked before the claim and before the POST. Absent: never paused. */
+  readonly pauseSwitch?: PauseSwitchPort;
 }
 
 const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
@@ -159,6 +162,9 @@ async function claimAndSubmit(
       reason: `LEASE_SECONDS (${deps.leaseMs / 1000} s) is shorter than the invocation's time left (${Math.ceil(timeLeft / 1000)} s): set it above the function timeout`,
     };
   }
+  // Paused: not even claimed, so the record goes back exactly as it came (shared/processing/pause-switch.ts).
+  const paused = await pausedRetry(deps, reference);
+  if (paused !== undefined) return paused;
   const owner = deps.ownerToken(delivery);
   const claim = await deps.ledger.claim({
     payout,
@@ -233,6 +239,9 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
     });
     return { kind: 'retry', reference, cause: 'outOfTime', reason: 'not sent: too little time left' };
   }
+  // Pause: paused since the claim (within the flag's cache age), so the claim is given back, attempt undone.
+  const pausedNow = await pausedRetry(deps, reference);
+  if (pausedNow !== undefined) return releasePaused(deps.ledger, { reference, owner }, pausedNow);
   if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
     // Either the lease is gone (another delivery finishes the job) or too little of it is left to send.
     if (await deps.ledger.release({ reference, owner, lastError: 'lease too short to send' })) {

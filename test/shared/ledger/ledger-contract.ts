@@ -506,6 +506,48 @@ export function ledgerContract(name: string, makeLedger: MakeLedger): void {
         // Assert
         expect([byOther, byHolder, again]).toEqual([false, true, false]);
       });
+
+      it('takes the claim’s attempt back with undoAttempt, leaving earlier attempts and sendAttempted as they were', async () => {
+        // Arrange: one attempt that marked a send and gave up, then a claim given back as paused.
+        await claim('owner-a');
+        await mark('owner-a');
+        await release('owner-a');
+        await claim('owner-b');
+
+        // Act
+        const released = await ledger.release({
+          reference,
+          owner: 'owner-b',
+          lastError: 'not sent: payouts are paused',
+          undoAttempt: true,
+        });
+
+        // Assert
+        expect(released).toBe(true);
+        expect(await record()).toMatchObject({
+          state: 'CLAIMED',
+          attempts: 1,
+          sendAttempted: true,
+          lastError: 'not sent: payouts are paused',
+        });
+      });
+
+      it('undoes nothing for anyone but the lease holder', async () => {
+        // Arrange
+        await claim('owner-a');
+
+        // Act
+        const byOther = await ledger.release({
+          reference,
+          owner: 'owner-b',
+          lastError: 'x',
+          undoAttempt: true,
+        });
+
+        // Assert
+        expect(byOther).toBe(false);
+        expect((await record()).attempts).toBe(1);
+      });
     });
 
     describe('recordInvalid', () => {

@@ -163,8 +163,11 @@ const environmentConfigSchema = z
           .optional(),
         /** Use this existing secret (by name) for the merchant webhook secret instead of creating one. */
         secretImportName: z.string().min(1).max(512).optional(),
-        /** Concurrent executions reserved for (and capping) the receiver, bounding a flood's cost. */
-        reservedConcurrency: int(1, 1000).optional(),
+        /**
+         * Concurrent executions reserved for (and capping) the receiver, bounding a flood's cost. Always
+         * set: a flood of signed replays must not take the account's concurrency from the worker.
+         */
+        reservedConcurrency: int(1, 1000).default(5),
       })
       .prefault({}),
     /** Status updates, lifecycle events and the stuck-payout sweep. */

@@ -22,6 +22,11 @@ export interface DrainOptions {
   /** Give up after this long (only with `until: 'empty'`). Default 5 minutes. */
   readonly deadlineMs?: number;
   readonly onPoll?: (result: PollResult) => void;
+  /**
+   * Asked before each poll: while it says true, nothing is received, as when `npm run pause` disables
+   * the event source mapping on AWS (records stay in the queue instead of using up their receives).
+   */
+  readonly paused?: () => Promise<boolean>;
   /** Called about twice a second with the messages still in the queue (visible, in flight or delayed). */
   readonly onTick?: (inQueue: number) => void;
   readonly clock?: () => number;
@@ -41,6 +46,10 @@ export async function drainQueue(options: DrainOptions): Promise<DrainEnd> {
 
   const poller = async (): Promise<void> => {
     while (!stopped()) {
+      if (options.paused !== undefined && (await options.paused())) {
+        await sleep(1_000, options.signal);
+        continue;
+      }
       const result = await pollOnce({
         sqs: options.sqs,
         queueUrl: options.queueUrl,

@@ -20,6 +20,7 @@ import { createBatchHandler } from '#functions/payout-worker/handler.ts';
 import { createWorkerDeps } from '#functions/payout-worker/worker.ts';
 import { isFinalStatus } from '#shared/coindirect/statuses.ts';
 import { LOCAL_WORKER_SETTINGS } from '#shared/config/worker-settings.ts';
+import { ControlFlag } from '#shared/ledger/control.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import { EVENT_BRIDGE_CLIENT_CONFIG } from '#shared/lifecycle/publisher.ts';
 import type { LoggerPort } from '#shared/processing/ports.ts';
@@ -342,6 +343,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       tableName: workerConfig.ledgerTableName,
       leaseMs: workerConfig.leaseMs,
     });
+    const pauseFlag = new ControlFlag({ client: dynamodb, tableName: workerConfig.ledgerTableName });
     return {
       sqs,
       resources: {
@@ -375,6 +377,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           batchSize: workerTrigger.batchSize,
           timeoutMs: workerTimeoutMs,
           retryDelaySeconds,
+          // `npm run pause` against moto: the local event source stops like the disabled mapping on AWS;
+          // the worker's own check of the flag holds records already received. Unreadable counts as paused.
+          paused: () =>
+            pauseFlag.read().then(
+              (state) => state.paused,
+              () => true,
+            ),
           ...drain,
         }),
       settle: (references, settleOptions) => settle(ledger, events, references, settleOptions),

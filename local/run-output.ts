@@ -63,6 +63,8 @@ export function printEndpoints(io: CliIo, endpoint: string, pipeline: LocalPipel
       `  ${awsEnv} npm run enqueue -- examples/payouts.json --queue-url ${resources.queueUrl}`,
       `  ${awsEnv} npm run payout-status -- sample-btc-0001 --table ${resources.tableName}`,
       `  ${awsEnv} npm run redrive -- --dlq-url ${resources.dlqUrl} --queue-url ${resources.queueUrl}`,
+      `  ${awsEnv} npm run pause -- --table ${resources.tableName} --reason "trying the kill switch"`,
+      `  ${awsEnv} npm run resume -- --table ${resources.tableName}`,
       '',
     ].join('\n'),
   );

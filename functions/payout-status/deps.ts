@@ -5,6 +5,7 @@ import { CoindirectClient } from '#shared/coindirect/client.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
 import { LifecycleLedger } from '#shared/ledger/lifecycle-ledger.ts';
+import { WebhookMarks } from '#shared/ledger/webhook-marks.ts';
 import type { LifecycleMetricsPort } from '#shared/lifecycle/metrics.ts';
 import { EVENT_BRIDGE_CLIENT_CONFIG, EventPublisher } from '#shared/lifecycle/publisher.ts';
 import type { StatusSyncDeps } from '#shared/lifecycle/status-sync.ts';
@@ -23,6 +24,8 @@ export interface StatusOverrides {
 /** What the status function and the sweep share: the ledger, a read-only Coindirect client, the publisher. */
 export interface StatusDeps extends StatusSyncDeps {
   readonly ledger: LifecycleLedger;
+  /** Replay marks of webhooks already read (the status function uses them; the sweep does not). */
+  readonly webhookMarks: WebhookMarks;
 }
 
 /**
@@ -36,11 +39,9 @@ export function createStatusDeps(
   overrides: StatusOverrides = {},
 ): StatusDeps {
   const clock = overrides.clock ?? Date.now;
-  const ledger = new LifecycleLedger({
-    client: overrides.dynamodb ?? new DynamoDBClient({}),
-    tableName: config.ledgerTableName,
-    clock,
-  });
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({});
+  const ledger = new LifecycleLedger({ client: dynamodb, tableName: config.ledgerTableName, clock });
+  const webhookMarks = new WebhookMarks({ client: dynamodb, tableName: config.ledgerTableName, clock });
   const coindirect = new CoindirectClient({
     baseUrl: config.coindirectBaseUrl,
     credentials: new SecretCredentials({
@@ -65,5 +66,5 @@ export function createStatusDeps(
     metrics,
     logger,
   });
-  return { ledger, coindirect, events, metrics, logger, clock };
+  return { ledger, coindirect, events, metrics, logger, clock, webhookMarks };
 }

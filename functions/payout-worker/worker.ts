@@ -8,9 +8,11 @@ import { ClockOffset } from '#shared/coindirect/clock-skew.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
 import { containerPacer, type Pacer } from '#shared/coindirect/pacer.ts';
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
+import { ControlFlag } from '#shared/ledger/control.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import { LifecycleLedger } from '#shared/ledger/lifecycle-ledger.ts';
 import { EVENT_BRIDGE_CLIENT_CONFIG, EventPublisher } from '#shared/lifecycle/publisher.ts';
+import { CachedPauseSwitch } from '#shared/processing/pause-switch.ts';
 import type { LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
 import type { BatchDeps } from '#shared/processing/process-batch.ts';
 import { AWS_CLIENT_CONFIG, recordReserveMs } from '#shared/processing/time-budget.ts';
@@ -29,6 +31,8 @@ export interface WorkerOverrides {
   readonly nonce?: () => string;
   /** The container's shared Coindirect state; default a new one (a new container). */
   readonly container?: CoindirectContainer;
+  /** How long the pause flag is trusted once read; default 5 s (tests that flip it mid-run pass 0). */
+  readonly pauseCacheMs?: number;
 }
 
 /**
@@ -119,6 +123,11 @@ export function createWorkerDeps(
     ...(overrides.random === undefined ? {} : { random: overrides.random }),
     clock,
     ...(pacer === undefined ? {} : { pacer }),
+    // Its own clock, not the overridable one: a test's pinned clock must not freeze the flag's cache.
+    pauseSwitch: new CachedPauseSwitch(
+      () => new ControlFlag({ client: dynamodb, tableName: config.ledgerTableName }).read(),
+      overrides.pauseCacheMs === undefined ? {} : { maxAgeMs: overrides.pauseCacheMs },
+    ),
     ...(config.eventBusName === undefined
       ? {}
       : {

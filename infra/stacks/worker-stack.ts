@@ -137,9 +137,7 @@ export class WorkerStack extends Stack {
       logRetention,
       logRemovalPolicy: removalPolicy,
       ...(config.webhook.registeredUrl ? { registeredUrl: config.webhook.registeredUrl } : {}),
-      ...(config.webhook.reservedConcurrency
-        ? { reservedConcurrency: config.webhook.reservedConcurrency }
-        : {}),
+      reservedConcurrency: config.webhook.reservedConcurrency,
     });
     const sweepInterval = Duration.minutes(config.lifecycle.sweepIntervalMinutes);
     const status = new PayoutStatusFunctions(this, 'Lifecycle', {

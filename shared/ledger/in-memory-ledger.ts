@@ -117,11 +117,11 @@ export class InMemoryLedger implements LedgerPort {
     return true;
   }
 
-  async release({ reference, owner, lastError, uncountAttempt }: ReleaseRequest): Promise<boolean> {
+  async release({ reference, owner, lastError, undoAttempt = false }: ReleaseRequest): Promise<boolean> {
     const record = this.#owned(reference, owner);
     if (!record) return false;
     record.lastError = lastError;
-    if (uncountAttempt === true) record.attempts = Math.max(0, record.attempts - 1);
+    if (undoAttempt) record.attempts -= 1;
     record.updatedAt = iso(this.#clock());
     delete record.leaseOwner;
     delete record.leaseUntil;

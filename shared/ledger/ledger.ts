@@ -99,10 +99,11 @@ export interface CompleteRequest extends LeaseHolder {
 export interface ReleaseRequest extends LeaseHolder {
   readonly lastError: string;
   /**
-   * The attempt made no request to Coindirect (it got no request slot in time, shared/coindirect/pacer.ts):
-   * its claim is taken back out of `attempts`, so the count stays the number of attempts that did.
+   * Takes back the attempt the claim counted: the delivery gave up before it made any request (payouts
+   * are paused, or no request slot came before the deadline, shared/coindirect/pacer.ts), so `attempts`
+   * stays the number of attempts that did.
    */
-  readonly uncountAttempt?: boolean;
+  readonly undoAttempt?: boolean;
 }
 
 /** A message rejected before any claim, recorded under the reference it names. */
@@ -243,7 +244,7 @@ export class Ledger {
   }
 
   /** Gives the lease back after a transient failure, so the next delivery need not wait for it to expire. */
-  async release({ reference, owner, lastError, uncountAttempt }: ReleaseRequest): Promise<boolean> {
+  async release({ reference, owner, lastError, undoAttempt = false }: ReleaseRequest): Promise<boolean> {
     return this.#fenced({
       reference,
       owner,
@@ -252,7 +253,7 @@ export class Ledger {
           assign(path('lastError'), attributeValue(':error', { S: lastError })),
           touchedAt(this.#now()),
           // The claim that counted it is ours (the fence), so `attempts` is at least 1 here.
-          uncountAttempt === true ? clause`attempts = attempts - ${ONE}` : undefined,
+          undoAttempt ? clause`attempts = attempts - ${ONE}` : undefined,
         ],
         remove: LEASE,
       }),

@@ -19,6 +19,8 @@ export const LIFECYCLE_METRIC = {
   stuckPayouts: 'StuckPayouts',
   /** Event markers older than the grace period the sweep could not publish either. */
   unpublishedEvents: 'UnpublishedLifecycleEvents',
+  /** A webhook's `(uuid, status)` read in the last 24 h came again: acknowledged with no second read. */
+  webhookReplayed: 'WebhookReplayed',
   /** Open items the sweep failed on (logged); the sweep went on with the others. */
   sweepItemFailed: 'SweepItemFailed',
 } as const;

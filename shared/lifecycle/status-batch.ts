@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { statusRank } from '#shared/coindirect/statuses.ts';
+import type { WebhookMarksPort } from '#shared/ledger/webhook-marks.ts';
 import { parseStatusMessage, type StatusMessage } from '#shared/webhooks/status-message.ts';
+import { LIFECYCLE_METRIC } from './metrics.ts';
 import { type StatusOutcome, type StatusSyncDeps, syncPayoutStatus } from './status-sync.ts';
 
 /** One status-queue message (no Lambda event types here). */
@@ -13,14 +16,22 @@ export interface StatusDelivery {
 export interface StatusBatchDeps extends StatusSyncDeps {
   /** Receives a webhook that Coindirect's read does not confirm yet is retried for; then acknowledged. */
   readonly unconfirmedRetries: number;
+  /**
+   * Replay protection (shared/ledger/webhook-marks.ts): a `(uuid, status)` pair read in the last 24 h is
+   * acknowledged without a second read. Absent: every message is read.
+   */
+  readonly webhookMarks?: WebhookMarksPort;
 }
+
+/** How a status message ended: a read's outcome, a replay dropped unread, or a body that is not one. */
+export type StatusMessageOutcome = StatusOutcome | 'malformed' | 'replayed';
 
 export interface StatusBatchReport {
   /** What goes back to SQS as `batchItemFailures`: retried, and after maxReceiveCount dead-lettered. */
   readonly failedMessageIds: readonly string[];
   readonly outcomes: ReadonlyArray<{
     readonly messageId: string;
-    readonly outcome: StatusOutcome | 'malformed';
+    readonly outcome: StatusMessageOutcome;
   }>;
 }
 
@@ -40,10 +51,7 @@ export async function processStatusBatch(
     const key = parseStatusMessage(delivery.body)?.uuid ?? `malformed:${delivery.messageId}`;
     byPayout.set(key, [...(byPayout.get(key) ?? []), delivery]);
   }
-  const settled = new Map<
-    string,
-    { readonly outcome: StatusOutcome | 'malformed'; readonly failed: boolean }
-  >();
+  const settled = new Map<string, { readonly outcome: StatusMessageOutcome; readonly failed: boolean }>();
   await Promise.all(
     [...byPayout.values()].map(async (group) => {
       for (const delivery of group) settled.set(delivery.messageId, await settle(delivery, deps));
@@ -59,10 +67,9 @@ export async function processStatusBatch(
   };
 }
 
-async function settle(
-  delivery: StatusDelivery,
-  deps: StatusBatchDeps,
-): Promise<{ readonly outcome: StatusOutcome | 'malformed'; readonly failed: boolean }> {
+type Settled = { readonly outcome: StatusMessageOutcome; readonly failed: boolean };
+
+async function settle(delivery: StatusDelivery, deps: StatusBatchDeps): Promise<Settled> {
   const message = parseStatusMessage(delivery.body);
   if (message === undefined) {
     // Only the receiver writes here: a malformed message is a bug, kept (DLQ) for a look.
@@ -71,6 +78,53 @@ async function settle(
     });
     return { outcome: 'malformed', failed: true };
   }
+  const marks = deps.webhookMarks;
+  if (marks === undefined) return readAndApply(delivery, message, deps);
+  const owner = `${delivery.messageId}#${randomUUID()}`;
+  const { uuid, status } = message;
+  try {
+    const start = await marks.begin(uuid, status, owner);
+    if (start.kind === 'seen') {
+      deps.metrics.count(LIFECYCLE_METRIC.webhookReplayed);
+      deps.logger.info('webhook replayed: this status was read in the last 24 h; no second read', {
+        uuid,
+        claimedStatus: status,
+        readAt: start.readAt,
+      });
+      return { outcome: 'replayed', failed: false };
+    }
+    if (start.kind === 'busy') {
+      const reason = 'another delivery of this webhook is being read';
+      deps.logger.warn('status update will be retried', { uuid, reason });
+      return { outcome: { kind: 'retry', uuid, reason }, failed: true };
+    }
+  } catch (error) {
+    deps.logger.error('could not check the webhook against the replay marks', {
+      uuid,
+      error: describe(error),
+    });
+    return { outcome: { kind: 'retry', uuid, reason: describe(error) }, failed: true };
+  }
+  const settled = await readAndApply(delivery, message, deps);
+  // Marked only once the read was done and confirmed the webhook; otherwise the pair may be read again.
+  const confirmed =
+    typeof settled.outcome !== 'string' &&
+    settled.outcome.kind !== 'retry' &&
+    !unconfirmed(message, settled.outcome);
+  try {
+    await (confirmed ? marks.done(uuid, status, owner) : marks.abandon(uuid, status, owner));
+  } catch (error) {
+    // The outcome stands; a lease left behind lapses (WEBHOOK_READ_LEASE_MS), a READ mark just goes unwritten.
+    deps.logger.warn('could not update the replay mark', { uuid, error: describe(error) });
+  }
+  return settled;
+}
+
+async function readAndApply(
+  delivery: StatusDelivery,
+  message: StatusMessage,
+  deps: StatusBatchDeps,
+): Promise<Settled> {
   let outcome: StatusOutcome;
   try {
     outcome = await syncPayoutStatus(message.uuid, deps);

@@ -10,7 +10,9 @@ export type RetryCause =
   /** Nothing was sent: the invocation's deadline was too near. Back soon, in a fresh invocation. */
   | 'outOfTime'
   /** Nothing was sent: no request slot (shared/coindirect/pacer.ts) came before the deadline. */
-  | 'paced';
+  | 'paced'
+  /** Payouts are paused (`npm run pause`): nothing was sent and no attempt counted. Back in a minute. */
+  | 'paused';
 
 const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   busy: 1,
@@ -22,6 +24,7 @@ const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   insufficientFunds: 300,
   outOfTime: 1,
   paced: 1,
+  paused: 60,
 };
 
 /** SQS's largest visibility timeout. */

@@ -13,6 +13,8 @@ export const METRIC = {
   throttled: 'Throttled',
   ambiguous: 'AmbiguousOutcome',
   duplicateDelivery: 'DuplicateDelivery',
+  /** Records sent back to the queue unsent because payouts are paused (`npm run pause`). */
+  paused: 'PausedRecords',
   /** Retry backoffs SQS did not take (after one retry): those messages return at the queue's own timeout. */
   visibilityChangeFailed: 'VisibilityChangeFailed',
   /** Lifecycle events the worker put on the bus / could not (their markers wait for the sweep). */

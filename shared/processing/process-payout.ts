@@ -14,6 +14,7 @@ import {
   type ValidPayout,
 } from '#shared/payout/schema.ts';
 import type { RetryCause } from './backoff.ts';
+import { type PauseSwitchPort, pausedRetry, releasePaused } from './pause-switch.ts';
 import { type CoindirectPort, type LedgerPort, type LoggerPort, METRIC, type MetricsPort } from './ports.ts';
 import { AWS_CALL_BUDGET_MS, sendReserveMs } from './time-budget.ts';
 
@@ -84,6 +85,8 @@ export interface ProcessorDeps {
    * released uncounted: back to the queue with no attempt counted and nothing sent. Absent: no pacing.
    */
   readonly pacer?: Pacer;
+  /** The kill switch (`npm run pause`), checked before the claim and before the POST. Absent: never paused. */
+  readonly pauseSwitch?: PauseSwitchPort;
 }
 
 const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
@@ -173,6 +176,9 @@ async function claimAndSubmit(
       return pacedOut(reference, delayMs, 'before the claim');
     }
   }
+  // Paused: not even claimed, so the record goes back exactly as it came (shared/processing/pause-switch.ts).
+  const paused = await pausedRetry(deps, reference);
+  if (paused !== undefined) return paused;
   const owner = deps.ownerToken(delivery);
   const claim = await deps.ledger.claim({
     payout,
@@ -256,10 +262,13 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
     const delayMs = deps.pacer.delayMs();
     if (timeLeft !== undefined && delayMs > timeLeft - needed) {
       const retry = pacedOut(reference, delayMs, 'before the create');
-      await deps.ledger.release({ reference, owner, lastError: retry.reason, uncountAttempt: true });
+      await deps.ledger.release({ reference, owner, lastError: retry.reason, undoAttempt: true });
       return retry;
     }
   }
+  // Pause: paused since the claim (within the flag's cache age), so the claim is given back, attempt undone.
+  const pausedNow = await pausedRetry(deps, reference);
+  if (pausedNow !== undefined) return releasePaused(deps.ledger, { reference, owner }, pausedNow);
   if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
     // Either the lease is gone (another delivery finishes the job) or too little of it is left to send.
     if (await deps.ledger.release({ reference, owner, lastError: 'lease too short to send' })) {
@@ -428,7 +437,7 @@ async function retryAfterFailure(
   const reason = `${step}: ${failureText(failure)}`;
   if (paced && beforeAnyPost) {
     // No request slot came in time and this attempt has POSTed nothing: it does not count.
-    await deps.ledger.release({ reference, owner: attempt.owner, lastError: reason, uncountAttempt: true });
+    await deps.ledger.release({ reference, owner: attempt.owner, lastError: reason, undoAttempt: true });
     return { kind: 'retry', reference, cause, reason };
   }
   if (failure.kind === 'unauthorized') deps.metrics.count(METRIC.credentialFailure);

@@ -26,6 +26,7 @@ export const STACK_OUTPUT = {
   secretArn: WORKER_STACK_OUTPUTS.hawkSecretArn,
   tableName: WORKER_STACK_OUTPUTS.ledgerTableName,
   functionName: WORKER_STACK_OUTPUTS.workerFunctionName,
+  alarmTopicArn: WORKER_STACK_OUTPUTS.alarmTopicArn,
 } as const;
 export type StackOutputKey = (typeof STACK_OUTPUT)[keyof typeof STACK_OUTPUT];
 

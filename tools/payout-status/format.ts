@@ -1,4 +1,5 @@
 import type { LookupOutcome } from '#shared/coindirect/classify.ts';
+import type { PauseState } from '#shared/ledger/control.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
 
 /** What Coindirect says about a payout, in the fields an operator reads (never the raw body). */
@@ -61,6 +62,19 @@ export function liveView(outcome: LookupOutcome, baseUrl: string): LiveView | { 
     case 'outOfTime':
       return { error: `no usable answer from ${baseUrl}: ${outcome.detail}` };
   }
+}
+
+/** The pause flag as the first lines of the output; nothing while payouts run. */
+export function formatPause(pause: PauseState | { readonly error: string }): string | undefined {
+  if ('error' in pause)
+    return `pause flag   could not be read (${pause.error}): workers send nothing while it cannot`;
+  if (!pause.paused) return undefined;
+  return lines([
+    ['PAYOUTS', 'PAUSED: nothing is sent until npm run resume'],
+    ['paused by', pause.by],
+    ['paused at', pause.at],
+    ['reason', pause.reason],
+  ]);
 }
 
 /** The ledger record as aligned `name  value` lines. */

@@ -6,6 +6,7 @@ import type { LookupOutcome } from '#shared/coindirect/classify.ts';
 import { CoindirectClient } from '#shared/coindirect/client.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
+import { ControlFlag, type PauseState } from '#shared/ledger/control.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
 import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
@@ -13,12 +14,13 @@ import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.
 import { CliError, UsageError } from '../lib/errors.ts';
 import { stackOutputsFromFlags } from '../lib/resolve-stack.ts';
 import { type AwsOptions, readWorkerEnvironment, STACK_OUTPUT, type StackOutputs } from '../lib/stack.ts';
-import { formatLedger, formatLive, type LiveView, liveView } from './format.ts';
+import { formatLedger, formatLive, formatPause, type LiveView, liveView } from './format.ts';
 
 export const STATUS_USAGE = `usage: npm run payout-status -- REFERENCE (--env NAME | --table NAME) [options]
 
 Prints the ledger record of one payout: state (CLAIMED, SUBMITTED, REJECTED, CONFLICT), Coindirect uuid,
-reason, attempts, last error, content and metadata. With --live, also asks Coindirect for the payout's
+reason, attempts, last error, content and metadata; first, when payouts are paused (npm run pause), who
+paused them, when and why. With --live, also asks Coindirect for the payout's
 current state (by uuid, or by reference when the ledger has none), signed with the key in the secret.
 
 options:
@@ -30,7 +32,7 @@ options:
     --coindirect-url URL    Coindirect's base URL (default: the deployed worker's COINDIRECT_BASE_URL)
     --merchant-id MID       for a lookup by reference when the ledger names no merchant
                             (default: the deployed worker's COINDIRECT_MERCHANT_ID)
-  --json                  print {"ledger": ..., "live": ...} as one JSON document
+  --json                  print {"pause": ..., "ledger": ..., "live": ...} as one JSON document
   --output json|text      --output json is --json; text is the default (alias: table)
   -h, --help              show this help
 
@@ -101,8 +103,12 @@ async function status(
 
   const dynamodb = new DynamoDBClient(aws);
   let record: LedgerRecord | undefined;
+  let pause: PauseState | { readonly error: string };
   try {
     record = await new Ledger({ client: dynamodb, tableName: table, leaseMs: 0 }).get(reference);
+    pause = await new ControlFlag({ client: dynamodb, tableName: table })
+      .read()
+      .catch((error: unknown) => ({ error: error instanceof Error ? error.message : 'unreadable' }));
   } finally {
     dynamodb.destroy();
   }
@@ -111,9 +117,11 @@ async function status(
 
   if (flags.json)
     io.stdout.write(
-      `${JSON.stringify({ reference, ledger: record ?? null, ...(live === undefined ? {} : { live }) })}\n`,
+      `${JSON.stringify({ reference, pause, ledger: record ?? null, ...(live === undefined ? {} : { live }) })}\n`,
     );
   else {
+    const pauseLine = formatPause(pause);
+    if (pauseLine !== undefined) io.stdout.write(`${pauseLine}\n\n`);
     io.stdout.write(
       record === undefined
         ? `no ledger record for ${reference} in ${table}: the worker never received it, or rejected it before it could read a reference (see npm run redrive -- --list)\n`

@@ -99,6 +99,51 @@ describe.skipIf(endpoint === null)('payout lifecycle: webhooks, status updates, 
     ]);
   });
 
+  it('a replayed webhook triggers no second read', async () => {
+    // Arrange: the COMPLETE webhook is read once and recorded.
+    const uuid = await lc.submit('replay-0001');
+    await lc.drainStatusQueue();
+    lc.rig.sim.setPayoutStatus(uuid, 'COMPLETE');
+    await lc.drainStatusQueue();
+    const reads = () =>
+      lc.rig.sim.requests().filter((r) => r.method === 'GET' && r.path.includes(uuid)).length;
+    const readsBefore = reads();
+    const replaysBefore = lc.lifecycleMetrics.get('WebhookReplayed');
+
+    // Act: Coindirect delivers it again, twice, and the same signed body is replayed by hand.
+    lc.rig.sim.redeliverWebhook(uuid);
+    lc.rig.sim.redeliverWebhook(uuid);
+    const replay = await postWebhook(lc.receiverUrl, statusChanged(uuid, 'COMPLETE'));
+    const drained = await lc.drainStatusQueue();
+
+    // Assert: each acknowledged (200, nothing to retry), none read again, each counted as a replay.
+    expect(replay.status).toBe(200);
+    expect(drained).toEqual({ received: 3, failed: 0 });
+    expect(reads()).toBe(readsBefore);
+    expect(lc.lifecycleMetrics.get('WebhookReplayed') - replaysBefore).toBe(3);
+    expect((await lc.rig.ledger('replay-0001'))?.coindirectStatus).toBe('COMPLETE');
+  });
+
+  it('reads a webhook again when its first read failed', async () => {
+    // Arrange: the read of the PROCESSING webhook fails once.
+    const uuid = await lc.submit('replay-0002');
+    await lc.drainStatusQueue();
+    lc.rig.sim.injectFault({
+      fault: { kind: 'status', status: 503 },
+      match: { method: 'GET', path: `/api/v1/pay/${uuid}` },
+    });
+    lc.rig.sim.setPayoutStatus(uuid, 'PROCESSING');
+    const failedRead = await lc.drainStatusQueue();
+
+    // Act: Coindirect delivers it again.
+    lc.rig.sim.redeliverWebhook(uuid);
+    await lc.drainStatusQueue();
+
+    // Assert
+    expect(failedRead.failed).toBe(1);
+    expect((await lc.rig.ledger('replay-0002'))?.coindirectStatus).toBe('PROCESSING');
+  });
+
   it('announces a rejected message once, with its reason', async () => {
     // Arrange
     await lc.rig.send(payoutMessage('life-0003', { amount: '-1' }));

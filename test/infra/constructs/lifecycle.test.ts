@@ -280,6 +280,23 @@ describe.each(environmentNames)('payout lifecycle in the worker stack (%s)', (na
   });
 });
 
+describe.each(environmentNames)('webhook receiver concurrency (%s)', (name) => {
+  it('reserves concurrency for the receiver in every environment, a default when cdk.json sets none', () => {
+    const { config } = selectEnvironment({ env: name, environments: cdkContext.environments });
+    const unset = { ...rawEnvironment(name), webhook: {} };
+
+    const deployed = synthPayoutApp(name).worker;
+    const defaulted = synthPayoutApp(name, { environment: unset }).worker;
+
+    const reserved = (template: Template) =>
+      resource(template, logicalIdOf(template, 'AWS::Lambda::Function', {}, RECEIVER)).Properties
+        ?.ReservedConcurrentExecutions;
+    expect(reserved(deployed)).toBe(config.webhook.reservedConcurrency);
+    expect(reserved(deployed)).toBeGreaterThan(0);
+    expect(reserved(defaulted)).toBe(5);
+  });
+});
+
 describe('payout lifecycle config', () => {
   it('passes the registered URL and the reserved concurrency to the receiver, and the sweep its interval', () => {
     const environment = {
@@ -323,7 +340,7 @@ describe('payout lifecycle config', () => {
 
     const { config } = selectEnvironment({ env: 'staging', environments: { staging: block } });
 
-    expect(config.webhook).toEqual({});
+    expect(config.webhook).toEqual({ reservedConcurrency: 5 });
     expect(config.lifecycle).toEqual({
       stuckAfterMinutes: 60,
       sweepIntervalMinutes: 60,

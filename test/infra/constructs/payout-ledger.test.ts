@@ -19,6 +19,14 @@ describe.each(environmentNames)('PayoutLedger and HawkSecret in the worker stack
     });
   });
 
+  it('expires the short-lived control items (webhook replay marks) by TTL on expiresAt', () => {
+    const { worker } = synthPayoutApp(name);
+
+    worker.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it(`${config.retainData ? 'retains and deletion-protects' : 'does not retain'} the ledger table`, () => {
     const { worker } = synthPayoutApp(name);
 

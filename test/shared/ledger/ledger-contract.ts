@@ -507,7 +507,7 @@ export function ledgerContract(name: string, makeLedger: MakeLedger): void {
         expect([byOther, byHolder, again]).toEqual([false, true, false]);
       });
 
-      it('takes the claim back out of attempts when asked (an attempt that made no request)', async () => {
+      it('takes the claim back out of attempts with undoAttempt (an attempt that made no request)', async () => {
         // Arrange
         await claim('owner-a');
         await release('owner-a');
@@ -519,7 +519,7 @@ export function ledgerContract(name: string, makeLedger: MakeLedger): void {
           reference,
           owner: 'owner-b',
           lastError: 'no request slot before the deadline',
-          uncountAttempt: true,
+          undoAttempt: true,
         });
 
         // Assert
@@ -530,7 +530,32 @@ export function ledgerContract(name: string, makeLedger: MakeLedger): void {
         expect(after.sendAttempted).toBeFalsy();
       });
 
-      it('uncounts nothing for anyone but the lease holder', async () => {
+      it('takes the claim’s attempt back with undoAttempt, leaving earlier attempts and sendAttempted as they were', async () => {
+        // Arrange: one attempt that marked a send and gave up, then a claim given back as paused.
+        await claim('owner-a');
+        await mark('owner-a');
+        await release('owner-a');
+        await claim('owner-b');
+
+        // Act
+        const released = await ledger.release({
+          reference,
+          owner: 'owner-b',
+          lastError: 'not sent: payouts are paused',
+          undoAttempt: true,
+        });
+
+        // Assert
+        expect(released).toBe(true);
+        expect(await record()).toMatchObject({
+          state: 'CLAIMED',
+          attempts: 1,
+          sendAttempted: true,
+          lastError: 'not sent: payouts are paused',
+        });
+      });
+
+      it('undoes nothing for anyone but the lease holder', async () => {
         // Arrange
         await claim('owner-a');
 
@@ -539,7 +564,7 @@ export function ledgerContract(name: string, makeLedger: MakeLedger): void {
           reference,
           owner: 'owner-b',
           lastError: 'x',
-          uncountAttempt: true,
+          undoAttempt: true,
         });
 
         // Assert

@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { MarkStart, WebhookMarksPort } from '#shared/ledger/webhook-marks.ts';
 import { processStatusBatch, type StatusDelivery } from '#shared/lifecycle/status-batch.ts';
 import { lifecycleContext, summary } from './lifecycle-fixtures.ts';
 
@@ -137,5 +138,88 @@ describe('processStatusBatch', () => {
     ]);
     expect(sameUuidOverlaps).toEqual([]);
     expect(most).toBe(2);
+  });
+});
+
+/** Replay marks in a map, with the same rules as the DynamoDB ones (leases never lapse here). */
+class MapMarks implements WebhookMarksPort {
+  readonly marks = new Map<string, { mark: 'READING' | 'READ'; owner?: string }>();
+  async begin(uuid: string, status: string, owner: string): Promise<MarkStart> {
+    const key = `${uuid}#${status}`;
+    const current = this.marks.get(key);
+    if (current?.mark === 'READ') return { kind: 'seen' };
+    if (current?.owner !== undefined) return { kind: 'busy', retryInMs: 60_000 };
+    this.marks.set(key, { mark: 'READING', owner });
+    return { kind: 'first' };
+  }
+  async done(uuid: string, status: string, owner: string): Promise<void> {
+    const key = `${uuid}#${status}`;
+    if (this.marks.get(key)?.owner === owner) this.marks.set(key, { mark: 'READ' });
+  }
+  async abandon(uuid: string, status: string, owner: string): Promise<void> {
+    const key = `${uuid}#${status}`;
+    if (this.marks.get(key)?.owner === owner) this.marks.set(key, { mark: 'READING' });
+  }
+}
+
+describe('processStatusBatch with replay marks', () => {
+  const run = (b: ReturnType<typeof batch>, marks: WebhookMarksPort, deliveries: StatusDelivery[]) =>
+    processStatusBatch(deliveries, { ...b.deps, unconfirmedRetries: 3, webhookMarks: marks });
+
+  it('reads a (uuid, status) pair once; its replays are acknowledged unread and counted', async () => {
+    // Arrange
+    const b = batch();
+    const marks = new MapMarks();
+    b.reads.set('uuid-1', { kind: 'found', payout: summary('order-0001', 'COMPLETE', 'uuid-1') });
+
+    // Act
+    const first = await run(b, marks, [
+      delivery('m-1', 'uuid-1', 'COMPLETE'),
+      delivery('m-2', 'uuid-1', 'COMPLETE'),
+    ]);
+    const later = await run(b, marks, [delivery('m-3', 'uuid-1', 'COMPLETE')]);
+
+    // Assert
+    expect(b.readCalls).toEqual(['uuid-1']);
+    expect(first.failedMessageIds).toEqual([]);
+    expect(first.outcomes.map((o) => (typeof o.outcome === 'string' ? o.outcome : o.outcome.kind))).toEqual([
+      'advanced',
+      'replayed',
+    ]);
+    expect(later.outcomes[0]?.outcome).toBe('replayed');
+    expect(b.metrics.get('WebhookReplayed')).toBe(2);
+  });
+
+  it('reads a pair again when the first read failed or did not confirm the webhook', async () => {
+    // Arrange
+    const b = batch();
+    const marks = new MapMarks();
+    b.reads.set('uuid-1', { kind: 'ambiguous', detail: 'HTTP 502' });
+
+    // Act
+    const failed = await run(b, marks, [delivery('m-1', 'uuid-1', 'COMPLETE')]);
+    b.reads.set('uuid-1', { kind: 'found', payout: summary('order-0001', 'PROCESSING', 'uuid-1') });
+    const lagging = await run(b, marks, [delivery('m-1', 'uuid-1', 'COMPLETE', 2)]);
+    b.reads.set('uuid-1', { kind: 'found', payout: summary('order-0001', 'COMPLETE', 'uuid-1') });
+    const confirmed = await run(b, marks, [delivery('m-1', 'uuid-1', 'COMPLETE', 3)]);
+
+    // Assert
+    expect([failed, lagging, confirmed].map((r) => r.failedMessageIds)).toEqual([['m-1'], ['m-1'], []]);
+    expect(b.readCalls).toEqual(['uuid-1', 'uuid-1', 'uuid-1']);
+    expect(marks.marks.get('uuid-1#COMPLETE')).toEqual({ mark: 'READ' });
+  });
+
+  it('sends a message back unread while another delivery of the same pair is being read', async () => {
+    // Arrange
+    const b = batch();
+    const marks = new MapMarks();
+    await marks.begin('uuid-1', 'COMPLETE', 'someone-else');
+
+    // Act
+    const report = await run(b, marks, [delivery('m-1', 'uuid-1', 'COMPLETE')]);
+
+    // Assert
+    expect(report.failedMessageIds).toEqual(['m-1']);
+    expect(b.readCalls).toEqual([]);
   });
 });

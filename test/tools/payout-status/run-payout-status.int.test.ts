@@ -1,5 +1,7 @@
 // `npm run payout-status` against moto and the simulator: the ledger record, and Coindirect's live view.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControlFlag } from '#shared/ledger/control.ts';
 import { DEFAULT_CREDENTIAL } from '#simulator/defaults.ts';
 import { awsTestEnv, motoEndpoint } from '#test/support/integration.ts';
 import { MERCHANT_ID, payoutMessage, type Rig, startRig } from '#test/support/pipeline-harness.ts';
@@ -134,5 +136,34 @@ describe.skipIf(endpoint === null)('npm run payout-status', () => {
     // Assert
     expect(result.code, result.err).toBe(0);
     expect(JSON.parse(result.out)).toMatchObject({ ledger: { uuid }, live: { found: true, uuid } });
+  });
+
+  it('shows first that payouts are paused, by whom, when and why, and the state in --json', async () => {
+    // Arrange
+    const client = new DynamoDBClient(aws);
+    const flag = new ControlFlag({ client, tableName: rig.resources.tableName });
+    await flag.pause({
+      reason: 'INC-2231 wrong amounts',
+      by: 'alice',
+      at: Date.parse('2026-11-30T18:00:00Z'),
+    });
+
+    // Act
+    const text = await status('status-paid-0001', '--table', rig.resources.tableName);
+    const json = await status('status-paid-0001', '--table', rig.resources.tableName, '--json');
+    await flag.resume({ by: 'alice', at: Date.parse('2026-11-30T18:30:00Z') });
+    const resumed = await status('status-paid-0001', '--table', rig.resources.tableName);
+    client.destroy();
+
+    // Assert
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(
+      /^PAYOUTS\s+PAUSED: nothing is sent until npm run resume\npaused by\s+alice\npaused at\s+2026-11-30T18:00:00.000Z\nreason\s+INC-2231 wrong amounts\n\nreference\s+status-paid-0001$/m,
+    );
+    expect(JSON.parse(json.out)).toMatchObject({
+      pause: { paused: true, by: 'alice', at: '2026-11-30T18:00:00.000Z', reason: 'INC-2231 wrong amounts' },
+      ledger: { uuid },
+    });
+    expect(resumed.out).toMatch(/^reference\s+status-paid-0001\n/);
   });
 });

@@ -6,10 +6,12 @@ import { workerStackName } from '#tools/lib/stack.ts';
 /**
  * Creates on moto a stack named like an environment's worker stack whose outputs are `outputs`, so a
  * tool's `--env NAME` can be run against resources provisioned by the test. Returns the env name.
+ * `resources` are CloudFormation resources the stack also creates; outputs may refer to them (`Ref`).
  */
 export async function createFakeWorkerStack(
   endpoint: string,
-  outputs: Record<string, string>,
+  outputs: Record<string, string | object>,
+  resources: Record<string, object> = {},
 ): Promise<string> {
   const env = `t${randomUUID().slice(0, 8)}`;
   const cfn = new CloudFormationClient(awsTestEnv(endpoint));
@@ -19,7 +21,7 @@ export async function createFakeWorkerStack(
         StackName: workerStackName(env),
         TemplateBody: JSON.stringify({
           // moto wants at least one resource; a wait-condition handle costs nothing.
-          Resources: { Placeholder: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+          Resources: { Placeholder: { Type: 'AWS::CloudFormation::WaitConditionHandle' }, ...resources },
           Outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, { Value: value }])),
         }),
       }),

@@ -1,0 +1,4 @@
+import { runCli } from '../lib/cli.ts';
+import { pauseCommand } from './run-pause.ts';
+
+runCli(pauseCommand());

@@ -8,7 +8,12 @@ export type RetryCause =
   | 'configuration'
   | 'insufficientFunds'
   /** Nothing was sent: the invocation's deadline was too near. Back soon, in a fresh invocation. */
-  | 'outOfTime';
+  | 'outOfTime'
+  /**
+   * Nothing was sent: the payout does not fit today's limit of its currency. Its wait is the time to the
+   * next UTC day (`atLeastSeconds`), spread by up to {@link DAILY_LIMIT_SPREAD_SECONDS}; no growth.
+   */
+  | 'dailyLimit';
 
 const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   busy: 1,
@@ -19,7 +24,11 @@ const BASE_SECONDS: Readonly<Record<RetryCause, number>> = {
   configuration: 60,
   insufficientFunds: 300,
   outOfTime: 1,
+  dailyLimit: 0,
 };
+
+/** Payouts waiting for the next UTC day come back spread over its first 5 minutes, not all at midnight. */
+export const DAILY_LIMIT_SPREAD_SECONDS = 300;
 
 /** SQS's largest visibility timeout. */
 export const MAX_VISIBILITY_SECONDS = 43_200;
@@ -44,7 +53,15 @@ export interface BackoffInput {
 export function backoffSeconds(input: BackoffInput): number {
   const max = Math.min(input.maxSeconds ?? 21_600, MAX_VISIBILITY_SECONDS);
   const attempt = Math.min(Math.max(1, input.receiveCount), 20);
-  const jitter = 0.8 + 0.4 * (input.random ?? Math.random)();
+  const random = input.random ?? Math.random;
+  if (input.cause === 'dailyLimit') {
+    // Waits of at most `max` each: a message reaches the next day within ceil(86,400 / max) receives.
+    return Math.min(
+      max,
+      Math.max(1, Math.ceil((input.atLeastSeconds ?? 0) + DAILY_LIMIT_SPREAD_SECONDS * random())),
+    );
+  }
+  const jitter = 0.8 + 0.4 * random();
   const exponential = BASE_SECONDS[input.cause] * 2 ** (attempt - 1) * jitter;
   return Math.min(max, Math.ceil(Math.max(exponential, input.atLeastSeconds ?? 0)));
 }

@@ -13,6 +13,7 @@ import {
   type ValidPayout,
 } from '#shared/payout/schema.ts';
 import type { RetryCause } from './backoff.ts';
+import { type DailyLimitDeps, holdDailyLimit, releaseDailyLimit } from './daily-limit.ts';
 import { type CoindirectPort, type LedgerPort, type LoggerPort, METRIC, type MetricsPort } from './ports.ts';
 import { sendReserveMs } from './time-budget.ts';
 
@@ -75,8 +76,10 @@ export interface ProcessorDeps {
    * or retry a payout (a marker left behind is published by the sweep). Absent: no events, no markers.
    */
   readonly events?: LifecycleEventsPort;
-  /** Time of the events and of the settle rule. Default `Date.now`. */
+  /** Time of the events, of the settle rule and of the day a daily limit counts. Default `Date.now`. */
   readonly clock?: () => number;
+  /** Daily limits per price currency (shared/processing/daily-limit.ts). Absent: no daily limits. */
+  readonly dailyLimits?: DailyLimitDeps;
 }
 
 const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
@@ -233,6 +236,10 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
     });
     return { kind: 'retry', reference, cause: 'outOfTime', reason: 'not sent: too little time left' };
   }
+  // Daily limit: the amount is reserved for today before any POST can go out, or the payout waits.
+  const overLimit = await holdDailyLimit(payout, owner, deps);
+  if (overLimit !== undefined) return overLimit;
+
   if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
     // Either the lease is gone (another delivery finishes the job) or too little of it is left to send.
     if (await deps.ledger.release({ reference, owner, lastError: 'lease too short to send' })) {
@@ -317,6 +324,8 @@ async function finishRejected(
 ): Promise<DeliveryOutcome> {
   const { payout, owner, messageId } = attempt;
   const { reference } = payout;
+  // Coindirect definitively refused it: nothing was paid, so today's limit gets the amount back.
+  await releaseDailyLimit(reference, owner, deps);
   const events = eventsFor(deps, (at) => [
     rejectedEvent({ reference, messageId, reasonCode: code, reason, payout }, at),
   ]);

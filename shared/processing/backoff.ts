@@ -11,7 +11,7 @@ export type RetryCause =
   | 'outOfTime'
   /**
    * Nothing was sent: the payout does not fit today's limit of its currency. Its wait is the time to the
-   * next UTC day (`atLeastSeconds`), spread by up to {@link DAILY_LIMIT_SPREAD_SECONDS}; no growth.
+   * next UTC day (`atLeastSeconds`), spread by up to {@link DAILY_LIMIT_SPREAD_SECONDS}, at most 12 h.
    */
   | 'dailyLimit';
 
@@ -55,11 +55,10 @@ export function backoffSeconds(input: BackoffInput): number {
   const attempt = Math.min(Math.max(1, input.receiveCount), 20);
   const random = input.random ?? Math.random;
   if (input.cause === 'dailyLimit') {
-    // Waits of at most `max` each: a message reaches the next day within ceil(86,400 / max) receives.
-    return Math.min(
-      max,
-      Math.max(1, Math.ceil((input.atLeastSeconds ?? 0) + DAILY_LIMIT_SPREAD_SECONDS * random())),
-    );
+    // Not a failure's retry, so not held to `maxSeconds`: waits of up to SQS's 12 h reach the next UTC day
+    // within 2 receives from any time of day (infra/config.ts checks maxReceiveCount and retention for it).
+    const wait = Math.ceil((input.atLeastSeconds ?? 0) + DAILY_LIMIT_SPREAD_SECONDS * random());
+    return Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, wait));
   }
   const jitter = 0.8 + 0.4 * random();
   const exponential = BASE_SECONDS[input.cause] * 2 ** (attempt - 1) * jitter;

@@ -169,3 +169,17 @@ export function subtractDecimal(a: string, b: string): string | undefined {
   const difference = scaled(a, scale) - scaled(b, scale);
   return difference < 0n ? undefined : unscaled(difference, scale);
 }
+
+/**
+ * `part` as a percentage of `whole` (> 0), cut (not rounded) to `decimals` places: exact, no floats.
+ * Throws `RangeError` when either is not a plain decimal or `whole` is zero.
+ *
+ * @example
+ * percentOf('1', '3'); // '33.3'
+ */
+export function percentOf(part: string, whole: string, decimals = 1): string {
+  const scale = Math.max(splitPlain(part).frac.length, splitPlain(whole).frac.length);
+  const divisor = scaled(whole, scale);
+  if (divisor === 0n) throw new RangeError('a percentage of zero');
+  return unscaled((scaled(part, scale) * 100n * 10n ** BigInt(decimals)) / divisor, decimals);
+}

@@ -7,6 +7,7 @@ import {
   decimalFromNumber,
   isPositive,
   parseDecimal,
+  percentOf,
   subtractDecimal,
 } from '#shared/payout/decimal.ts';
 
@@ -222,5 +223,22 @@ describe('addDecimal and subtractDecimal', () => {
     // Act + Assert
     expect(() => addDecimal('1e3', '1')).toThrow(RangeError);
     expect(() => subtractDecimal('1', '-1')).toThrow(RangeError);
+  });
+});
+
+describe('percentOf', () => {
+  it.each([
+    ['125.25', '250.5', '50'],
+    ['1', '3', '33.3'],
+    ['0.01', '100000', '0'],
+    ['250.5', '250.5', '100'],
+  ] as const)('gives %j of %j as %j %%, cut to one decimal', (part, whole, expected) => {
+    // Act + Assert
+    expect(percentOf(part, whole)).toBe(expected);
+  });
+
+  it('throws RangeError for a percentage of zero', () => {
+    // Act + Assert
+    expect(() => percentOf('1', '0')).toThrow(RangeError);
   });
 });

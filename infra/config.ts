@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { type WholeNumberSetting, WORKER_SETTINGS } from '#shared/config/worker-settings.ts';
-import { minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
+import { fractionDigits, minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
+import { compareDecimal } from '#shared/payout/decimal.ts';
 import { DECIMAL_PATTERN, MERCHANT_ID_PATTERN, PRICE_CURRENCY_PATTERN } from '#shared/payout/patterns.ts';
+import { MAX_VISIBILITY_SECONDS } from '#shared/processing/backoff.ts';
 import {
   BATCH_WRAP_UP_MS,
   COLD_START_MS,
@@ -36,6 +38,9 @@ export const DEFAULT_LEASE_MARGIN_SECONDS = 30;
  * the reference up, and the resend.
  */
 const MIN_RECEIVE_COUNT = 3;
+
+/** Receives a payout over today's daily limit spends waiting for the next UTC day: 24 h in waits of 12 h. */
+export const DAILY_LIMIT_WAIT_RECEIVES = Math.ceil(86_400 / MAX_VISIBILITY_SECONDS);
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -106,6 +111,8 @@ const environmentConfigSchema = z
     }),
     /** Per price currency, the largest amount one payout may have. */
     payoutMaxAmounts: z.record(currencyCode, positiveDecimal),
+    /** `PAYOUT_DAILY_LIMITS`: per price currency, the most paid out per UTC day; omit for no daily limits. */
+    dailyLimits: z.record(currencyCode, positiveDecimal).optional(),
     worker: z.strictObject({
       timeoutSeconds: int(10, 900),
       memorySizeMb: int(128, 10240),
@@ -264,6 +271,7 @@ const environmentConfigSchema = z
         );
       }
     }
+    checkDailyLimits(env, problem);
     checkWorkerBudget(env, problem);
     checkRedrive(env, problem);
     if (env.worker.batchSize > 10 && env.worker.maxBatchingWindowSeconds < 1) {
@@ -274,6 +282,52 @@ const environmentConfigSchema = z
       );
     }
   });
+
+/**
+ * Each daily limit in a currency with a known minor unit and no more decimals than it has, and not below
+ * the currency's largest payout (which could then never be paid). A payout over today's limit waits for
+ * the next UTC day in waits of up to 12 h (shared/processing/backoff.ts), so it spends at most
+ * {@link DAILY_LIMIT_WAIT_RECEIVES} receives per day waited; checkRedrive holds retention to those waits.
+ */
+function checkDailyLimits(
+  env: Pick<z.output<typeof environmentConfigSchema>, 'dailyLimits' | 'payoutMaxAmounts' | 'queue'>,
+  problem: Problem,
+): void {
+  const limits = env.dailyLimits ?? {};
+  for (const [currency, limit] of Object.entries(limits)) {
+    // A limit that is not a positive decimal has its own problem already (zod runs this check anyway).
+    if (!DECIMAL_PATTERN.test(limit) || !/[1-9]/.test(limit)) continue;
+    const decimals = minorUnits(currency);
+    const max = Object.hasOwn(env.payoutMaxAmounts, currency) ? env.payoutMaxAmounts[currency] : undefined;
+    if (decimals === undefined) {
+      problem(
+        ['dailyLimits', currency],
+        `expected a price currency with a known minor unit (shared/payout/currencies.ts): ${Object.keys(PRICE_CURRENCY_MINOR_UNITS).join(', ')}`,
+        currency,
+      );
+    } else if (fractionDigits(limit) > decimals) {
+      problem(
+        ['dailyLimits', currency],
+        `expected at most ${decimals} decimals (${currency}'s minor unit)`,
+        limit,
+      );
+    } else if (max !== undefined && compareDecimal(limit, max) < 0) {
+      problem(
+        ['dailyLimits', currency],
+        `expected at least payoutMaxAmounts.${currency} (${max}): a payout between the two would never fit a day`,
+        limit,
+      );
+    }
+  }
+  const needed = MIN_RECEIVE_COUNT + DAILY_LIMIT_WAIT_RECEIVES;
+  if (Object.keys(limits).length > 0 && env.queue.maxReceiveCount < needed) {
+    problem(
+      ['queue', 'maxReceiveCount'],
+      `expected at least ${needed} with dailyLimits: a payout over today's limit may wait ${DAILY_LIMIT_WAIT_RECEIVES} receives (waits of up to ${MAX_VISIBILITY_SECONDS} s) for the next UTC day, then need the ${MIN_RECEIVE_COUNT} receives any payout may need; fewer would let SQS dead-letter it for the limit alone`,
+      env.queue.maxReceiveCount,
+    );
+  }
+}
 
 /** The checked block with `worker.leaseSeconds` resolved (its default depends on the timeout). */
 const resolvedEnvironmentSchema = environmentConfigSchema.transform((env) => ({
@@ -363,8 +417,14 @@ function checkWorkerBudget(env: ParsedSections, problem: Problem): void {
 }
 
 /** Backoff, settle wait, receive count and retention: every message reaches the DLQ or Coindirect, none is lost. */
-function checkRedrive(env: ParsedSections, problem: Problem): void {
+function checkRedrive(
+  env: ParsedSections & Pick<z.output<typeof environmentConfigSchema>, 'dailyLimits'>,
+  problem: Problem,
+): void {
   const { maxBackoffSeconds, resendSettleSeconds } = env.worker;
+  // With daily limits, a payout over today's limit waits up to 12 h per receive, whatever the backoff cap.
+  const limited = Object.keys(env.dailyLimits ?? {}).length > 0;
+  const longestWait = limited ? Math.max(maxBackoffSeconds, MAX_VISIBILITY_SECONDS) : maxBackoffSeconds;
   const { maxReceiveCount, retentionDays } = env.queue;
 
   if (maxBackoffSeconds < resendSettleSeconds) {
@@ -385,11 +445,14 @@ function checkRedrive(env: ParsedSections, problem: Problem): void {
   // backoffs first; that must end before retention deletes it, or it vanishes instead (invariant: nothing
   // is lost).
   const retentionSeconds = retentionDays * 86_400;
-  const maxReceives = Math.ceil(retentionSeconds / maxBackoffSeconds) - 1;
+  const maxReceives = Math.ceil(retentionSeconds / longestWait) - 1;
   if (maxReceiveCount > maxReceives) {
+    const waitLimit = limited
+      ? `a wait for the next day's limit (dailyLimits) can last ${longestWait} s`
+      : `each backoff wait can last worker.maxBackoffSeconds (${maxBackoffSeconds} s)`;
     problem(
       ['queue', 'maxReceiveCount'],
-      `expected at most ${maxReceives} with queue.retentionDays ${retentionDays}: each backoff wait can last worker.maxBackoffSeconds (${maxBackoffSeconds} s), so ${maxReceiveCount} receives could take ${maxReceiveCount} × ${maxBackoffSeconds} s = ${maxReceiveCount * maxBackoffSeconds} s, not less than the retention (${retentionSeconds} s), and SQS would delete the message before moving it to the DLQ`,
+      `expected at most ${maxReceives} with queue.retentionDays ${retentionDays}: ${waitLimit}, so ${maxReceiveCount} receives could take ${maxReceiveCount} × ${longestWait} s = ${maxReceiveCount * longestWait} s, not less than the retention (${retentionSeconds} s), and SQS would delete the message before moving it to the DLQ`,
       maxReceiveCount,
     );
   }

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { ConfigError, envProblems } from '#shared/config/config-error.ts';
 import { workerEnvSchema } from '#shared/config/worker-settings.ts';
-import { minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
+import { fractionDigits, minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
+import { compareDecimal, isPositive } from '#shared/payout/decimal.ts';
 import { DECIMAL_PATTERN, PRICE_CURRENCY_PATTERN } from '#shared/payout/patterns.ts';
 import { MIN_LEASE_HTTP_TIMEOUTS } from '#shared/processing/time-budget.ts';
 
@@ -22,6 +23,8 @@ export interface WorkerConfig {
   readonly dlqUrl: string;
   readonly allowedMerchantIds: readonly string[];
   readonly maxAmounts: Readonly<Record<string, string>>;
+  /** Price currency → the most reserved per UTC day (`PAYOUT_DAILY_LIMITS`); empty: no daily limits. */
+  readonly dailyLimits: Readonly<Record<string, string>>;
   readonly addressNetwork: 'mainnet' | 'testnet';
   readonly maxBodyBytes: number;
   readonly recordConcurrency: number;
@@ -52,6 +55,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
   const problems: string[] = [];
   const e = parsed.data;
   const maxAmounts = parseMaxAmounts(e.PAYOUT_MAX_AMOUNTS, problems);
+  const dailyLimits =
+    e.PAYOUT_DAILY_LIMITS === undefined ? {} : parseDailyLimits(e.PAYOUT_DAILY_LIMITS, maxAmounts, problems);
   const allowedMerchantIds = e.ALLOWED_MERCHANT_IDS.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -69,6 +74,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
     dlqUrl: e.DLQ_URL,
     allowedMerchantIds,
     maxAmounts,
+    dailyLimits,
     addressNetwork: e.ADDRESS_NETWORK,
     maxBodyBytes: e.MAX_BODY_BYTES,
     recordConcurrency: e.RECORD_CONCURRENCY,
@@ -105,6 +111,48 @@ function parseMaxAmounts(raw: string, problems: string[]): Record<string, string
     problems.push(
       `PAYOUT_MAX_AMOUNTS: ${unknown.join(', ')} has no known minor unit; supported: ${Object.keys(PRICE_CURRENCY_MINOR_UNITS).join(', ')}`,
     );
+  }
+  return { ...parsed.data };
+}
+
+/**
+ * `PAYOUT_DAILY_LIMITS`: each limit a positive decimal in a known currency, with no more decimals than the
+ * currency has, and not below the currency's largest single payout (which could then never be paid).
+ */
+function parseDailyLimits(
+  raw: string,
+  maxAmounts: Readonly<Record<string, string>>,
+  problems: string[],
+): Record<string, string> {
+  const example = 'e.g. {"EUR":"50000","USD":"50000"}';
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    problems.push(`PAYOUT_DAILY_LIMITS: must be JSON such as {"EUR":"50000"}, or unset for no daily limits`);
+    return {};
+  }
+  const parsed = z.record(z.string().check(z.regex(PRICE_CURRENCY_PATTERN)), decimalString).safeParse(json);
+  if (!parsed.success) {
+    problems.push(`PAYOUT_DAILY_LIMITS: must map currency codes to decimal strings, ${example}`);
+    return {};
+  }
+  for (const [currency, limit] of Object.entries(parsed.data)) {
+    const decimals = minorUnits(currency);
+    const max = Object.hasOwn(maxAmounts, currency) ? maxAmounts[currency] : undefined;
+    if (decimals === undefined) {
+      problems.push(
+        `PAYOUT_DAILY_LIMITS: ${currency} has no known minor unit; supported: ${Object.keys(PRICE_CURRENCY_MINOR_UNITS).join(', ')}`,
+      );
+    } else if (!isPositive(limit)) {
+      problems.push(`PAYOUT_DAILY_LIMITS: ${currency} must be greater than 0, got ${limit}`);
+    } else if (fractionDigits(limit) > decimals) {
+      problems.push(`PAYOUT_DAILY_LIMITS: ${currency} has ${decimals} decimals, got ${limit}`);
+    } else if (max !== undefined && compareDecimal(limit, max) < 0) {
+      problems.push(
+        `PAYOUT_DAILY_LIMITS: ${currency} ${limit} is below PAYOUT_MAX_AMOUNTS ${currency} ${max}: a payout between the two could never be paid`,
+      );
+    }
   }
   return { ...parsed.data };
 }

@@ -94,13 +94,16 @@ export function createWorkerDeps(
     clockOffset: container.clockOffset,
     ...(pacer === undefined ? {} : { pacer }),
   });
+  const ledger = new Ledger({
+    client: dynamodb,
+    tableName: config.ledgerTableName,
+    leaseMs: config.leaseMs,
+    clock,
+  });
   return {
-    ledger: new Ledger({
-      client: dynamodb,
-      tableName: config.ledgerTableName,
-      leaseMs: config.leaseMs,
-      clock,
-    }),
+    ledger,
+    // Always wired, also with no limits: a reservation made under an earlier configuration is still released.
+    dailyLimits: { limits: config.dailyLimits, ledger },
     coindirect,
     guardrails: {
       defaultMerchantId: config.merchantId,

@@ -29,7 +29,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * CloudWatch alarms on everything that needs an operator, sent to one SNS topic: messages in the DLQ,
  * payouts waiting too long, Lambda errors and throttles, and the worker's own failure metrics
- * (credentials rejected, configuration refused by Coindirect, insufficient funds, conflicting payouts).
+ * (credentials rejected, configuration refused by Coindirect, insufficient funds, conflicting payouts,
+ * a daily limit reached).
  */
 export class PayoutAlarms extends Construct {
   readonly topic: Topic;
@@ -94,6 +95,11 @@ export class PayoutAlarms extends Construct {
         'PayoutConflict',
         workerMetric('PayoutConflict'),
         'A reference was reused with different content: no second payout was made; see the ledger and the DLQ.',
+      ),
+      atLeastOnce(
+        'DailyLimitReached',
+        workerMetric('DailyLimitReached'),
+        'A payout did not fit today\'s daily limit of its currency and waits for the next UTC day; see npm run limits (docs/operations.md, "limits").',
       ),
     ];
   }

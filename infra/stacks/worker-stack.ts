@@ -92,6 +92,7 @@ export class WorkerStack extends Stack {
         COINDIRECT_MERCHANT_ID: config.coindirect.merchantId,
         ALLOWED_MERCHANT_IDS: config.coindirect.allowedMerchantIds,
         PAYOUT_MAX_AMOUNTS: config.payoutMaxAmounts,
+        ...(config.dailyLimits === undefined ? {} : { PAYOUT_DAILY_LIMITS: config.dailyLimits }),
         ADDRESS_NETWORK: config.coindirect.addressNetwork,
         RECORD_CONCURRENCY: config.worker.recordConcurrency,
         HTTP_TIMEOUT_MS: config.worker.httpTimeoutMs,

@@ -170,6 +170,14 @@ export const WORKER_SETTINGS = {
     local: true,
     write: (maxAmounts: Readonly<Record<string, string>>) => JSON.stringify(maxAmounts),
   }),
+  PAYOUT_DAILY_LIMITS: {
+    ...optional({
+      doc: 'JSON: price currency → the most paid out per UTC day; a currency not listed has no daily limit; unset: none',
+      schema: z.string(),
+      local: true,
+    }),
+    write: (dailyLimits: Readonly<Record<string, string>>) => JSON.stringify(dailyLimits),
+  },
   ADDRESS_NETWORK: oneOf({
     doc: '`testnet` accepts testnet address forms (sandbox)',
     values: ['mainnet', 'testnet'],

@@ -3,22 +3,33 @@
 // test/shared/ledger/ledger-contract.ts holds both to the same observable behaviour.
 import { statusRank } from '#shared/coindirect/statuses.ts';
 import {
+  type DailyTotal,
+  dailyLimitKey,
+  type LimitReservation,
+  type ReserveDailyRequest,
+  type ReserveDailyResult,
+} from '#shared/ledger/daily-limits.ts';
+import {
   type ClaimRequest,
   type ClaimResult,
   type CompleteRequest,
   claimedOver,
+  type LeaseHolder,
   type MarkSendAttemptedRequest,
   type RecordInvalidRequest,
   type ReleaseRequest,
   whyNotClaimed,
 } from '#shared/ledger/ledger.ts';
 import { LEDGER_STATE, type LedgerRecord } from '#shared/ledger/record.ts';
-import type { LedgerPort } from '#shared/processing/ports.ts';
+import { addDecimal, compareDecimal, subtractDecimal } from '#shared/payout/decimal.ts';
+import type { DailyLimitLedgerPort, LedgerPort } from '#shared/processing/ports.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-export class InMemoryLedger implements LedgerPort {
+export class InMemoryLedger implements LedgerPort, DailyLimitLedgerPort {
   readonly records = new Map<string, Mutable<LedgerRecord>>();
+  /** Daily-limit totals by counter key (`#limit#EUR#2026-11-30`). */
+  readonly counters = new Map<string, string>();
   readonly #leaseMs: number;
   readonly #clock: () => number;
 
@@ -167,6 +178,40 @@ export class InMemoryLedger implements LedgerPort {
       record.conflictCount += 1;
       record.lastConflictReason = reason;
     }
+  }
+
+  /** The same rules as `Ledger.reserveDailyAmount` (one call at a time: the counter cannot be contended). */
+  async reserveDailyAmount(request: ReserveDailyRequest): Promise<ReserveDailyResult> {
+    const { reference, owner, currency, amount, limit, day } = request;
+    const record = this.#owned(reference, owner);
+    if (!record) return { kind: 'leaseLost' };
+    if (record.limitReservation !== undefined) {
+      return { kind: 'alreadyReserved', reservation: record.limitReservation };
+    }
+    const key = dailyLimitKey(currency, day);
+    const total = this.counters.get(key) ?? '0';
+    const next = addDecimal(total, amount);
+    if (compareDecimal(next, limit) > 0) return { kind: 'overLimit', total };
+    this.counters.set(key, next);
+    const reservation: LimitReservation = { currency, day, amount };
+    record.limitReservation = reservation;
+    record.updatedAt = iso(this.#clock());
+    return { kind: 'reserved', reservation, total: next };
+  }
+
+  async releaseDailyAmount({ reference, owner }: LeaseHolder): Promise<LimitReservation | undefined> {
+    const record = this.#owned(reference, owner);
+    const reservation = record?.limitReservation;
+    if (!record || reservation === undefined) return undefined;
+    delete record.limitReservation;
+    record.updatedAt = iso(this.#clock());
+    const key = dailyLimitKey(reservation.currency, reservation.day);
+    this.counters.set(key, subtractDecimal(this.counters.get(key) ?? '0', reservation.amount) ?? '0');
+    return reservation;
+  }
+
+  async dailyTotal(currency: string, day: string): Promise<DailyTotal> {
+    return { currency, day, total: this.counters.get(dailyLimitKey(currency, day)) ?? '0' };
   }
 
   /** The record for a reference, as a copy (like a read). */

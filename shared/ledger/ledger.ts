@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -7,7 +8,17 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { statusRank } from '#shared/coindirect/statuses.ts';
+import { addDecimal, compareDecimal, subtractDecimal } from '#shared/payout/decimal.ts';
 import type { ValidPayout } from '#shared/payout/schema.ts';
+import {
+  counterRetryDelayMs,
+  type DailyTotal,
+  dailyLimitKey,
+  type LimitReservation,
+  MAX_COUNTER_WRITES,
+  type ReserveDailyRequest,
+  type ReserveDailyResult,
+} from './daily-limits.ts';
 import {
   type AttributeValuePlaceholder,
   allOf,
@@ -26,6 +37,8 @@ import {
   LEDGER_STATE,
   type LedgerRecord,
   type LedgerState,
+  limitReservationFrom,
+  limitReservationItem,
   payoutAttributes,
   recordFromItem,
 } from './record.ts';
@@ -261,6 +274,158 @@ export class Ledger {
   }
 
   /**
+   * Reserves the payout's amount against the day's limit of its currency, for the lease holder, before its
+   * POST. The counter is changed by a write conditional on the total read, retried up to
+   * {@link MAX_COUNTER_WRITES} times, so containers running at once can never pass the limit together;
+   * then the reservation is recorded on the payout's item (fenced by the lease). A payout whose item holds
+   * a reservation already is never counted again. Every crash between the two writes leaves the counter
+   * too high, never too low: a limit can be reached early, never passed.
+   */
+  async reserveDailyAmount(request: ReserveDailyRequest): Promise<ReserveDailyResult> {
+    const { reference, owner, currency, amount, limit, day } = request;
+    const current = await this.get(reference);
+    if (current?.state !== LEDGER_STATE.claimed || current.leaseOwner !== owner) return { kind: 'leaseLost' };
+    if (current.limitReservation !== undefined) {
+      return { kind: 'alreadyReserved', reservation: current.limitReservation };
+    }
+    const reservation: LimitReservation = { currency, day, amount };
+    const counted = await this.#changeCounter(reservation, owner, (total) => {
+      const next = addDecimal(total, amount);
+      return compareDecimal(next, limit) > 0 ? undefined : next;
+    });
+    if (counted.kind !== 'changed')
+      return counted.kind === 'refused' ? { kind: 'overLimit', total: counted.total } : counted;
+    const recorded = await this.#fenced({
+      reference,
+      owner,
+      update: update({
+        set: [
+          assign(path('limitReservation'), attributeValue(':reservation', limitReservationItem(reservation))),
+          touchedAt(this.#now()),
+        ],
+      }),
+      alsoRequire: clause`attribute_not_exists(limitReservation)`,
+    });
+    if (recorded) return { kind: 'reserved', reservation, total: counted.total };
+    // The lease went while counting: the payout is not sent by us, so the amount is given back.
+    await this.#changeCounter(reservation, `${owner}#undo`, (total) => subtractDecimal(total, amount) ?? '0');
+    return { kind: 'leaseLost' };
+  }
+
+  /**
+   * Gives back the payout's reservation (Coindirect definitively refused it): removes the marker from its
+   * item, fenced by the lease, then subtracts the amount from that day's counter. Returns the reservation
+   * given back, or undefined when the item holds none (released already, or never reserved) or the lease
+   * is gone. A crash between the writes leaves the counter too high, never too low.
+   */
+  async releaseDailyAmount({ reference, owner }: LeaseHolder): Promise<LimitReservation | undefined> {
+    let reservation: LimitReservation | undefined;
+    try {
+      const out = await this.#options.client.send(
+        new UpdateItemCommand({
+          TableName: this.#options.tableName,
+          Key: { reference: { S: reference } },
+          ...expressionFields({
+            condition: allOf(heldBy(owner), clause`attribute_exists(limitReservation)`),
+            update: update({ set: [touchedAt(this.#now())], remove: [path('limitReservation')] }),
+          }),
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      reservation = limitReservationFrom(out.Attributes?.limitReservation);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+    if (reservation === undefined) return undefined;
+    const { amount } = reservation;
+    const changed = await this.#changeCounter(
+      reservation,
+      `${owner}#release`,
+      (total) => subtractDecimal(total, amount) ?? '0',
+    );
+    if (changed.kind !== 'changed') {
+      throw new Error(
+        `the ${reservation.currency} counter of ${reservation.day} stayed ${amount} too high: it kept changing`,
+      );
+    }
+    return reservation;
+  }
+
+  /** The day's reserved total of a currency, read consistently ('0' when nothing was reserved). */
+  async dailyTotal(currency: string, day: string): Promise<DailyTotal> {
+    const stored = await this.#readCounter(currency, day);
+    return { currency, day, total: stored ?? '0' };
+  }
+
+  /** A counter's total as stored, or undefined when the day has no counter yet. */
+  async #readCounter(currency: string, day: string): Promise<string | undefined> {
+    const out = await this.#options.client.send(
+      new GetItemCommand({
+        TableName: this.#options.tableName,
+        Key: { reference: { S: dailyLimitKey(currency, day) } },
+        ConsistentRead: true,
+      }),
+    );
+    return counterTotal(out.Item);
+  }
+
+  /**
+   * Sets a counter to `next(total)` with a write conditional on the total read; `next` returning undefined
+   * refuses the change. `token` marks the write, so a retry of a write whose first response was lost (the
+   * SDK retries by itself) recognises its own committed change instead of counting twice.
+   */
+  async #changeCounter(
+    { currency, day }: LimitReservation,
+    token: string,
+    next: (total: string) => string | undefined,
+  ): Promise<
+    | { readonly kind: 'changed'; readonly total: string }
+    | { readonly kind: 'refused'; readonly total: string }
+    | { readonly kind: 'contended' }
+  > {
+    for (let tryNumber = 1; tryNumber <= MAX_COUNTER_WRITES; tryNumber++) {
+      const stored = await this.#readCounter(currency, day);
+      const total = stored ?? '0';
+      const changed = next(total);
+      if (changed === undefined) return { kind: 'refused', total };
+      try {
+        await this.#options.client.send(
+          new UpdateItemCommand({
+            TableName: this.#options.tableName,
+            Key: { reference: { S: dailyLimitKey(currency, day) } },
+            ...expressionFields({
+              condition:
+                stored === undefined
+                  ? ITEM_ABSENT
+                  : clause`${TOTAL} = ${attributeValue(':read', { S: stored })}`,
+              update: update({
+                set: [
+                  assign(TOTAL, attributeValue(':total', { S: changed })),
+                  assign(path('currency'), attributeValue(':currency', { S: currency })),
+                  assign(DAY, attributeValue(':day', { S: day })),
+                  assign(path('lastChangeBy'), attributeValue(':token', { S: token })),
+                  touchedAt(this.#now()),
+                ],
+              }),
+            }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { kind: 'changed', total: changed };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const by = error.Item?.lastChangeBy;
+        if (by !== undefined && 'S' in by && by.S === token) {
+          return { kind: 'changed', total: counterTotal(error.Item) ?? changed };
+        }
+      }
+      await sleep(counterRetryDelayMs(tryNumber));
+    }
+    return { kind: 'contended' };
+  }
+
+  /**
    * Records a message rejected before any claim (it failed the schema or a guardrail) under its reference,
    * unless the reference already stands for something else. Returns whether it was written. With `events`,
    * markers still pending on a REJECTED item it replaces are carried over, never dropped.
@@ -420,6 +585,15 @@ function lastSendAttemptAt(record: LedgerRecord): number {
 const STATE = attributeName('#state', 'state');
 const REFERENCE = attributeName('#ref', 'reference');
 const UUID = attributeName('#uuid', 'uuid');
+/** A daily-limit counter's total and day (both reserved words). */
+const TOTAL = attributeName('#total', 'total');
+const DAY = attributeName('#day', 'day');
+
+/** The `total` of a daily-limit counter item, if it has one. */
+function counterTotal(item: Record<string, AttributeValue> | undefined): string | undefined {
+  const total = item?.total;
+  return total !== undefined && 'S' in total ? total.S : undefined;
+}
 
 /** One placeholder per state, so that one expression can name several states. */
 const STATE_VALUE: Readonly<Record<LedgerState, AttributeValuePlaceholder>> = {

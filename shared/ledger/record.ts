@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ValidPayout } from '#shared/payout/schema.ts';
+import type { LimitReservation } from './daily-limits.ts';
 import { type PendingEvent, parsePendingEvents } from './pending-events.ts';
 
 /** Where a reference stands. CLAIMED is the only state a worker holds a lease in. */
@@ -39,6 +40,11 @@ export interface LedgerRecord {
   readonly reasonCode?: string;
   readonly reason?: string;
   readonly lastError?: string;
+  /**
+   * What the payout holds against a day's limit (shared/ledger/daily-limits.ts): set before its POST,
+   * removed only when Coindirect definitively refuses it, so a redelivery never counts it twice.
+   */
+  readonly limitReservation?: LimitReservation;
   readonly conflictCount: number;
   readonly lastConflictReason?: string;
   readonly messageId?: string;
@@ -83,6 +89,7 @@ export function recordFromItem(item: Item | undefined): LedgerRecord | undefined
   const optional = (name: keyof LedgerRecord, value: string | number | undefined) =>
     value === undefined ? {} : { [name]: value };
   const sendAttempted = item.sendAttempted;
+  const reservation = limitReservationFrom(item.limitReservation);
   return {
     reference,
     state: state as LedgerState,
@@ -115,6 +122,29 @@ export function recordFromItem(item: Item | undefined): LedgerRecord | undefined
     ...optional('destinationTag', str(item, 'destinationTag')),
     ...optional('createdAt', str(item, 'createdAt')),
     ...optional('updatedAt', str(item, 'updatedAt')),
+    ...(reservation === undefined ? {} : { limitReservation: reservation }),
+  };
+}
+
+/** The `limitReservation` map of a ledger item, when it has a whole one. */
+export function limitReservationFrom(value: AttributeValue | undefined): LimitReservation | undefined {
+  if (value === undefined || !('M' in value) || value.M === undefined) return undefined;
+  const currency = str(value.M, 'currency');
+  const day = str(value.M, 'day');
+  const amount = str(value.M, 'amount');
+  return currency === undefined || day === undefined || amount === undefined
+    ? undefined
+    : { currency, day, amount };
+}
+
+/** A reservation as the `limitReservation` map of a ledger item. */
+export function limitReservationItem(reservation: LimitReservation): AttributeValue {
+  return {
+    M: {
+      currency: { S: reservation.currency },
+      day: { S: reservation.day },
+      amount: { S: reservation.amount },
+    },
   };
 }
 

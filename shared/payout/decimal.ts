@@ -130,3 +130,56 @@ export function decimalFromNumber(n: number): string | undefined {
   if (point >= digits.length) return canonicalDecimal(digits + '0'.repeat(point - digits.length));
   return canonicalDecimal(`${digits.slice(0, point)}.${digits.slice(point)}`);
 }
+
+/** A plain decimal string as an integer count of 10^-scale units. */
+function scaled(s: string, scale: number): bigint {
+  const { int, frac } = splitPlain(s);
+  return BigInt(int + frac.padEnd(scale, '0'));
+}
+
+/** Writes an integer count of 10^-scale units back as a canonical decimal string. */
+function unscaled(units: bigint, scale: number): string {
+  const digits = units.toString().padStart(scale + 1, '0');
+  const point = digits.length - scale;
+  return canonicalDecimal(scale === 0 ? digits : `${digits.slice(0, point)}.${digits.slice(point)}`);
+}
+
+/**
+ * The exact sum of two plain non-negative decimal strings, canonical (BigInt scaling, no floats).
+ * Throws `RangeError` when either is not a plain decimal.
+ *
+ * @example
+ * addDecimal('0.1', '0.2'); // '0.3'
+ */
+export function addDecimal(a: string, b: string): string {
+  const scale = Math.max(splitPlain(a).frac.length, splitPlain(b).frac.length);
+  return unscaled(scaled(a, scale) + scaled(b, scale), scale);
+}
+
+/**
+ * The exact difference `a - b` of two plain non-negative decimal strings, canonical; `undefined` when it
+ * would be negative. Throws `RangeError` when either is not a plain decimal.
+ *
+ * @example
+ * subtractDecimal('40.1', '0.10'); // '40'
+ * subtractDecimal('1', '1.01');    // undefined
+ */
+export function subtractDecimal(a: string, b: string): string | undefined {
+  const scale = Math.max(splitPlain(a).frac.length, splitPlain(b).frac.length);
+  const difference = scaled(a, scale) - scaled(b, scale);
+  return difference < 0n ? undefined : unscaled(difference, scale);
+}
+
+/**
+ * `part` as a percentage of `whole` (> 0), cut (not rounded) to `decimals` places: exact, no floats.
+ * Throws `RangeError` when either is not a plain decimal or `whole` is zero.
+ *
+ * @example
+ * percentOf('1', '3'); // '33.3'
+ */
+export function percentOf(part: string, whole: string, decimals = 1): string {
+  const scale = Math.max(splitPlain(part).frac.length, splitPlain(whole).frac.length);
+  const divisor = scaled(whole, scale);
+  if (divisor === 0n) throw new RangeError('a percentage of zero');
+  return unscaled((scaled(part, scale) * 100n * 10n ** BigInt(decimals)) / divisor, decimals);
+}

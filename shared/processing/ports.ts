@@ -15,6 +15,8 @@ export const METRIC = {
   duplicateDelivery: 'DuplicateDelivery',
   /** Records sent back to the queue unsent because payouts are paused (`npm run pause`). */
   paused: 'PausedRecords',
+  /** A payout did not fit today's limit of its currency (PAYOUT_DAILY_LIMITS) and waits for the next day. */
+  dailyLimitReached: 'DailyLimitReached',
   /** Retry backoffs SQS did not take (after one retry): those messages return at the queue's own timeout. */
   visibilityChangeFailed: 'VisibilityChangeFailed',
   /** Lifecycle events the worker put on the bus / could not (their markers wait for the sweep). */
@@ -39,5 +41,8 @@ export type LedgerPort = Pick<
   Ledger,
   'claim' | 'markSendAttempted' | 'complete' | 'release' | 'recordInvalid' | 'noteConflict'
 >;
+
+/** The daily-limit counters (shared/ledger/daily-limits.ts), kept in the ledger table. */
+export type DailyLimitLedgerPort = Pick<Ledger, 'reserveDailyAmount' | 'releaseDailyAmount' | 'dailyTotal'>;
 
 export type CoindirectPort = Pick<CoindirectClient, 'createPayout' | 'findPayoutByReference'>;

@@ -14,6 +14,7 @@ import {
   type ValidPayout,
 } from '#shared/payout/schema.ts';
 import type { RetryCause } from './backoff.ts';
+import { type DailyLimitDeps, holdDailyLimit, releaseDailyLimit } from './daily-limit.ts';
 import { type PauseSwitchPort, pausedRetry, releasePaused } from './pause-switch.ts';
 import { type CoindirectPort, type LedgerPort, type LoggerPort, METRIC, type MetricsPort } from './ports.ts';
 import { AWS_CALL_BUDGET_MS, sendReserveMs } from './time-budget.ts';
@@ -77,7 +78,7 @@ export interface ProcessorDeps {
    * or retry a payout (a marker left behind is published by the sweep). Absent: no events, no markers.
    */
   readonly events?: LifecycleEventsPort;
-  /** Time of the events and of the settle rule. Default `Date.now`. */
+  /** Time of the events, of the settle rule and of the day a daily limit counts. Default `Date.now`. */
   readonly clock?: () => number;
   /**
    * The container's Coindirect request pacer, the one its client uses (shared/coindirect/pacer.ts). With
@@ -87,6 +88,8 @@ export interface ProcessorDeps {
   readonly pacer?: Pacer;
   /** The kill switch (`npm run pause`), checked before the claim and before the POST. Absent: never paused. */
   readonly pauseSwitch?: PauseSwitchPort;
+  /** Daily limits per price currency (shared/processing/daily-limit.ts). Absent: no daily limits. */
+  readonly dailyLimits?: DailyLimitDeps;
 }
 
 const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
@@ -255,20 +258,26 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
     });
     return { kind: 'retry', reference, cause: 'outOfTime', reason: 'not sent: too little time left' };
   }
+  // Pause: paused since the claim (within the flag's cache age), so the claim is given back, attempt undone.
+  const pausedNow = await pausedRetry(deps, reference);
+  if (pausedNow !== undefined) return releasePaused(deps.ledger, { reference, owner }, pausedNow);
+  // Daily limit: the amount is reserved for today before any POST can go out, or the payout waits.
+  const overLimit = await holdDailyLimit(payout, owner, deps);
+  if (overLimit !== undefined) return overLimit;
   // A payout whose create could not get a request slot in time goes back to the queue before
   // `sendAttempted` is written: marked as never sent, with the attempt not counted. The slot itself is
   // taken by the client right before the POST, so the pace holds for the requests as Coindirect sees them.
   if (deps.pacer !== undefined) {
+    // Time left read again: the pause and daily-limit steps above made their own DynamoDB calls.
     const delayMs = deps.pacer.delayMs();
-    if (timeLeft !== undefined && delayMs > timeLeft - needed) {
+    const leftNow = deps.remainingTimeMs?.();
+    if (leftNow !== undefined && delayMs > leftNow - needed) {
       const retry = pacedOut(reference, delayMs, 'before the create');
       await deps.ledger.release({ reference, owner, lastError: retry.reason, undoAttempt: true });
       return retry;
     }
   }
-  // Pause: paused since the claim (within the flag's cache age), so the claim is given back, attempt undone.
-  const pausedNow = await pausedRetry(deps, reference);
-  if (pausedNow !== undefined) return releasePaused(deps.ledger, { reference, owner }, pausedNow);
+
   if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
     // Either the lease is gone (another delivery finishes the job) or too little of it is left to send.
     if (await deps.ledger.release({ reference, owner, lastError: 'lease too short to send' })) {
@@ -353,6 +362,8 @@ async function finishRejected(
 ): Promise<DeliveryOutcome> {
   const { payout, owner, messageId } = attempt;
   const { reference } = payout;
+  // Coindirect definitively refused it: nothing was paid, so today's limit gets the amount back.
+  await releaseDailyLimit(reference, owner, deps);
   const events = eventsFor(deps, (at) => [
     rejectedEvent({ reference, messageId, reasonCode: code, reason, payout }, at),
   ]);

@@ -240,7 +240,11 @@ describe('selectEnvironment', () => {
     it('refuses a receive count whose backoff could outlast the retention and lose the message', () => {
       // A 42,000 s backoff cap: 28 waits fit in 14 days, 29 do not.
       const error = problemsWith(
-        stagingWithAll({ 'queue.maxReceiveCount': 29, 'worker.maxBackoffSeconds': 42_000 }),
+        stagingWithAll({
+          'queue.maxReceiveCount': 29,
+          'worker.maxBackoffSeconds': 42_000,
+          dailyLimits: undefined,
+        }),
       );
 
       expect(error.problems[0]).toMatch(
@@ -252,6 +256,58 @@ describe('selectEnvironment', () => {
       const error = problemsWith(stagingWith('alarms.email', 'ops-team'));
 
       expect(error.problems).toEqual(['alarms.email: expected an email address; received "ops-team"']);
+    });
+  });
+
+  describe('the daily limits', () => {
+    it('passes them to the worker as PAYOUT_DAILY_LIMITS, and none when left out', () => {
+      const limited = selectEnvironment({
+        env: 'staging',
+        environments: { staging: stagingWith('dailyLimits', { EUR: '2500.50' }) },
+      });
+      const unlimited = selectEnvironment({
+        env: 'staging',
+        environments: { staging: stagingWith('dailyLimits', undefined) },
+      });
+
+      expect(limited.config.dailyLimits).toEqual({ EUR: '2500.50' });
+      expect(unlimited.config.dailyLimits).toBeUndefined();
+    });
+
+    it.each([
+      [{ EUR: '0' }, 'dailyLimits.EUR: expected an amount greater than 0; received "0"'],
+      [
+        { EUR: '1e6' },
+        'dailyLimits.EUR: expected a decimal string such as "5000" or "250.50"; received "1e6"',
+      ],
+      [
+        { EUR: '5000.005' },
+        `dailyLimits.EUR: expected at most 2 decimals (EUR's minor unit); received "5000.005"`,
+      ],
+      [
+        { EUR: '499.99' },
+        'dailyLimits.EUR: expected at least payoutMaxAmounts.EUR (500): a payout between the two would never fit a day; received "499.99"',
+      ],
+    ])('refuses %j', (limits, problem) => {
+      const error = problemsWith(stagingWith('dailyLimits', limits));
+
+      expect(error.problems).toEqual([problem]);
+    });
+
+    it('refuses a currency without a known minor unit', () => {
+      const error = problemsWith(stagingWith('dailyLimits', { XYZ: '100' }));
+
+      expect(error.problems[0]).toMatch(
+        /^dailyLimits\.XYZ: expected a price currency with a known minor unit/,
+      );
+    });
+
+    it('refuses fewer receives than the wait for the next day plus the 3 any payout may need', () => {
+      const error = problemsWith(stagingWith('queue.maxReceiveCount', 4));
+
+      expect(error.problems).toEqual([
+        "queue.maxReceiveCount: expected at least 5 with dailyLimits: a payout over today's limit may wait 2 receives (waits of up to 43200 s) for the next UTC day, then need the 3 receives any payout may need; fewer would let SQS dead-letter it for the limit alone; received 4",
+      ]);
     });
   });
 
@@ -422,7 +478,7 @@ describe('selectEnvironment', () => {
     });
 
     it('refuses fewer than 3 receives: first attempt, settle wait, resend', () => {
-      const error = problemsWith(stagingWith('queue.maxReceiveCount', 2));
+      const error = problemsWith(stagingWithAll({ 'queue.maxReceiveCount': 2, dailyLimits: undefined }));
 
       expect(error.problems).toEqual([
         'queue.maxReceiveCount: expected at least 3: the first attempt, the receive after a resend-settle wait that looks the reference up, and the resend; fewer sends a payout that may have reached Coindirect to the DLQ before it is resolved; received 2',
@@ -430,10 +486,18 @@ describe('selectEnvironment', () => {
     });
 
     it('refuses receives times the backoff cap beyond the retention', () => {
-      const error = problemsWith(stagingWith('queue.retentionDays', 2));
+      const error = problemsWith(stagingWithAll({ 'queue.retentionDays': 2, dailyLimits: undefined }));
 
       expect(error.problems).toEqual([
         'queue.maxReceiveCount: expected at most 7 with queue.retentionDays 2: each backoff wait can last worker.maxBackoffSeconds (21600 s), so 10 receives could take 10 × 21600 s = 216000 s, not less than the retention (172800 s), and SQS would delete the message before moving it to the DLQ; received 10',
+      ]);
+    });
+
+    it('holds retention to 12 h waits with daily limits: a payout may wait for the next day on every receive', () => {
+      const error = problemsWith(stagingWith('queue.retentionDays', 5));
+
+      expect(error.problems).toEqual([
+        "queue.maxReceiveCount: expected at most 9 with queue.retentionDays 5: a wait for the next day's limit (dailyLimits) can last 43200 s, so 10 receives could take 10 × 43200 s = 432000 s, not less than the retention (432000 s), and SQS would delete the message before moving it to the DLQ; received 10",
       ]);
     });
 

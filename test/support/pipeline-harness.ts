@@ -90,6 +90,8 @@ export interface Rig {
   /** Makes a message visible again now, as if its backoff had passed. */
   expire(message: Message): Promise<void>;
   ledger(reference: string): Promise<LedgerRecord | undefined>;
+  /** The day's reserved total of a currency against its daily limit ('0' when nothing was reserved). */
+  dailyTotal(currency: string, day: string): Promise<string>;
   deadLetters(): Promise<DeadLetterView[]>;
   rotateSecret(hawk: { hawkAuthId: string; hawkAuthKey: string }): Promise<void>;
   close(): Promise<void>;
@@ -205,6 +207,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       );
     },
     ledger: (reference) => ledger.get(reference),
+    dailyTotal: async (currency, day) => (await ledger.dailyTotal(currency, day)).total,
     async deadLetters() {
       const letters: DeadLetterView[] = [];
       for (;;) {

@@ -86,4 +86,22 @@ describe('loadConfig', () => {
     expect(config.allowedMerchantIds).toEqual(['a-merchant-1', 'b-merchant-2']);
     expect(config.maxAmounts).toEqual({ JPY: '100000' });
   });
+
+  it('has no daily limits unless PAYOUT_DAILY_LIMITS is set, then reads them', () => {
+    expect(loadConfig(REQUIRED).dailyLimits).toEqual({});
+    expect(
+      loadConfig({ ...REQUIRED, PAYOUT_DAILY_LIMITS: '{"EUR":"25000.50","JPY":"5000000"}' }).dailyLimits,
+    ).toEqual({ EUR: '25000.50', JPY: '5000000' });
+  });
+
+  it.each([
+    ['EUR=5000', /PAYOUT_DAILY_LIMITS: must be JSON/],
+    ['{"EUR":5000}', /PAYOUT_DAILY_LIMITS: must map currency codes to decimal strings/],
+    ['{"XYZ":"5000"}', /PAYOUT_DAILY_LIMITS: XYZ has no known minor unit/],
+    ['{"EUR":"0"}', /PAYOUT_DAILY_LIMITS: EUR must be greater than 0, got 0/],
+    ['{"JPY":"5000.5"}', /PAYOUT_DAILY_LIMITS: JPY has 0 decimals, got 5000.5/],
+    ['{"EUR":"999.99"}', /PAYOUT_DAILY_LIMITS: EUR 999.99 is below PAYOUT_MAX_AMOUNTS EUR 1000/],
+  ])('refuses PAYOUT_DAILY_LIMITS %s', (value, message) => {
+    expect(() => loadConfig({ ...REQUIRED, PAYOUT_DAILY_LIMITS: value })).toThrow(message);
+  });
 });

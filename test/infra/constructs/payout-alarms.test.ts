@@ -12,7 +12,13 @@ import {
 describe.each(environmentNames)('PayoutAlarms in the worker stack (%s)', (name) => {
   const { config } = selectEnvironment({ env: name, environments: cdkContext.environments });
 
-  const workerMetrics = ['CredentialFailure', 'ConfigurationFailure', 'InsufficientFunds', 'PayoutConflict'];
+  const workerMetrics = [
+    'CredentialFailure',
+    'ConfigurationFailure',
+    'InsufficientFunds',
+    'PayoutConflict',
+    'DailyLimitReached',
+  ];
 
   it.each(workerMetrics)('alarms on the first %s the worker reports within 5 minutes', (metricName) => {
     const { worker } = synthPayoutApp(name);
@@ -63,7 +69,7 @@ describe.each(environmentNames)('PayoutAlarms in the worker stack (%s)', (name) 
     }
     expect(
       Object.keys(worker.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('Alarms')),
-    ).toHaveLength(8);
+    ).toHaveLength(9);
   });
 
   it('mails the alarm topic to the configured address and requires TLS to publish', () => {

@@ -7,11 +7,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimResult, Completion } from '#shared/ledger/ledger.ts';
 import type { PendingEvent } from '#shared/ledger/pending-events.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
-import type { LedgerPort } from '#shared/processing/ports.ts';
+import type { DailyLimitLedgerPort, LedgerPort } from '#shared/processing/ports.ts';
 import { BTC_ADDRESS, btcPayout, MERCHANT_ID } from '../coindirect/payout-fixtures.ts';
 
 /** What the contract needs: the worker's port, and a consistent read to look at the outcome. */
-export interface ContractLedger extends LedgerPort {
+export interface ContractLedger extends LedgerPort, DailyLimitLedgerPort {
   get(reference: string): Promise<LedgerRecord | undefined>;
 }
 
@@ -570,6 +570,129 @@ export function ledgerContract(name: string, makeLedger: MakeLedger): void {
         // Assert
         expect(byOther).toBe(false);
         expect(await record()).toMatchObject({ attempts: 1, leaseOwner: 'owner-a' });
+      });
+    });
+
+    describe('daily limits', () => {
+      // One currency per test: the implementations on moto share one table, and so its counters.
+      let currency = '';
+      const DAY = '2027-01-15';
+      beforeEach(() => {
+        currency = `T${randomUUID().replaceAll('-', '').slice(0, 8).toUpperCase()}`;
+      });
+      const reserve = (owner: string, amount: string, limit = '100', day = DAY) =>
+        ledger.reserveDailyAmount({ reference, owner, currency, amount, limit, day });
+      const total = async (day = DAY) => (await ledger.dailyTotal(currency, day)).total;
+
+      it('reads a day nothing was reserved on as 0', async () => {
+        // Act + Assert
+        expect(await ledger.dailyTotal(currency, DAY)).toEqual({ currency, day: DAY, total: '0' });
+      });
+
+      it('reserves the amount exactly and records the reservation on the payout', async () => {
+        // Arrange
+        await claim('owner-a');
+
+        // Act
+        const result = await reserve('owner-a', '0.1');
+
+        // Assert
+        const reservation = { currency, day: DAY, amount: '0.1' };
+        expect(result).toEqual({ kind: 'reserved', reservation, total: '0.1' });
+        expect(await total()).toBe('0.1');
+        expect((await record()).limitReservation).toEqual(reservation);
+        expect(await total('2027-01-16')).toBe('0');
+      });
+
+      it('adds reservations of different payouts exactly, up to the limit itself', async () => {
+        // Arrange
+        const first = reference;
+        await claim('owner-a');
+        await reserve('owner-a', '33.33');
+        reference = `${first}-2`;
+        await claim('owner-b');
+
+        // Act
+        const fits = await reserve('owner-b', '66.67');
+
+        // Assert
+        expect(fits).toMatchObject({ kind: 'reserved', total: '100' });
+        expect(await total()).toBe('100');
+      });
+
+      it('refuses an amount that does not fit, counting nothing and recording nothing', async () => {
+        // Arrange
+        const first = reference;
+        await claim('owner-a');
+        await reserve('owner-a', '99.99');
+        reference = `${first}-2`;
+        await claim('owner-b');
+
+        // Act
+        const result = await reserve('owner-b', '0.02');
+
+        // Assert
+        expect(result).toEqual({ kind: 'overLimit', total: '99.99' });
+        expect(await total()).toBe('99.99');
+        expect((await record()).limitReservation).toBeUndefined();
+      });
+
+      it('never counts a payout twice: a later delivery finds its reservation, even on another day', async () => {
+        // Arrange
+        await claim('owner-a');
+        await reserve('owner-a', '40');
+        await release('owner-a');
+        await claim('owner-b');
+
+        // Act
+        const again = await reserve('owner-b', '40', '100', '2027-01-16');
+
+        // Assert
+        expect(again).toEqual({ kind: 'alreadyReserved', reservation: { currency, day: DAY, amount: '40' } });
+        expect([await total(), await total('2027-01-16')]).toEqual(['40', '0']);
+      });
+
+      it('counts nothing for anyone but the lease holder', async () => {
+        // Arrange
+        await claim('owner-a');
+
+        // Act
+        const result = await reserve('owner-b', '10');
+
+        // Assert
+        expect(result).toEqual({ kind: 'leaseLost' });
+        expect(await total()).toBe('0');
+        expect((await record()).limitReservation).toBeUndefined();
+      });
+
+      it('gives a reservation back exactly once, to the lease holder only', async () => {
+        // Arrange
+        const first = reference;
+        await claim('owner-a');
+        await reserve('owner-a', '12.5');
+        reference = `${first}-2`;
+        await claim('owner-b');
+        await reserve('owner-b', '40.1');
+
+        // Act
+        const byOther = await ledger.releaseDailyAmount({ reference, owner: 'owner-a' });
+        const byHolder = await ledger.releaseDailyAmount({ reference, owner: 'owner-b' });
+        const again = await ledger.releaseDailyAmount({ reference, owner: 'owner-b' });
+
+        // Assert
+        expect(byOther).toBeUndefined();
+        expect(byHolder).toEqual({ currency, day: DAY, amount: '40.1' });
+        expect(again).toBeUndefined();
+        expect(await total()).toBe('12.5');
+        expect((await record()).limitReservation).toBeUndefined();
+      });
+
+      it('releases nothing for a payout that never reserved', async () => {
+        // Arrange
+        await claim('owner-a');
+
+        // Act + Assert
+        expect(await ledger.releaseDailyAmount({ reference, owner: 'owner-a' })).toBeUndefined();
       });
     });
 

@@ -1,10 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  addDecimal,
   canonicalDecimal,
   compareDecimal,
   decimalFromNumber,
   isPositive,
   parseDecimal,
+  percentOf,
+  subtractDecimal,
 } from '#shared/payout/decimal.ts';
 
 describe('parseDecimal', () => {
@@ -162,5 +166,79 @@ describe('decimalFromNumber', () => {
 
     // Assert
     expect(asDecimal !== undefined && compareDecimal(asDecimal, '40.10')).toBe(0);
+  });
+});
+
+describe('addDecimal and subtractDecimal', () => {
+  it.each([
+    ['0.1', '0.2', '0.3'],
+    ['40.10', '0.9', '41'],
+    ['0', '0', '0'],
+    ['999999999999999999.99999999', '0.00000001', '1000000000000000000'],
+    ['9007199254740993', '1', '9007199254740994'],
+  ] as const)('adds %j and %j exactly to %j', (a, b, expected) => {
+    // Act
+    const sum = addDecimal(a, b);
+
+    // Assert
+    expect(sum).toBe(expected);
+  });
+
+  it.each([
+    ['0.3', '0.1', '0.2'],
+    ['41', '0.9', '40.1'],
+    ['5', '5.00', '0'],
+    ['1', '1.01', undefined],
+  ] as const)('subtracts %j minus %j exactly to %j', (a, b, expected) => {
+    // Act
+    const difference = subtractDecimal(a, b);
+
+    // Assert
+    expect(difference).toBe(expected);
+  });
+
+  it('undoes an addition with a subtraction, whatever the amounts', () => {
+    // Arrange
+    // An amount with up to 18 integer digits and 8 decimals, as a payout may have.
+    const amount = fc
+      .tuple(fc.bigInt({ min: 0n, max: 10n ** 26n - 1n }), fc.integer({ min: 0, max: 8 }))
+      .map(([units, scale]) => {
+        const unit = 10n ** BigInt(scale);
+        const fraction = scale === 0 ? '' : `.${String(units % unit).padStart(scale, '0')}`;
+        return canonicalDecimal(`${(units / unit) % 10n ** 18n}${fraction}`);
+      });
+
+    // Act + Assert
+    fc.assert(
+      fc.property(amount, amount, (a, b) => {
+        const sum = addDecimal(a, b);
+        expect(subtractDecimal(sum, b)).toBe(a);
+        expect(compareDecimal(sum, a)).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('throws RangeError when either side is not a plain decimal', () => {
+    // Act + Assert
+    expect(() => addDecimal('1e3', '1')).toThrow(RangeError);
+    expect(() => subtractDecimal('1', '-1')).toThrow(RangeError);
+  });
+});
+
+describe('percentOf', () => {
+  it.each([
+    ['125.25', '250.5', '50'],
+    ['1', '3', '33.3'],
+    ['0.01', '100000', '0'],
+    ['250.5', '250.5', '100'],
+  ] as const)('gives %j of %j as %j %%, cut to one decimal', (part, whole, expected) => {
+    // Act + Assert
+    expect(percentOf(part, whole)).toBe(expected);
+  });
+
+  it('throws RangeError for a percentage of zero', () => {
+    // Act + Assert
+    expect(() => percentOf('1', '0')).toThrow(RangeError);
   });
 });

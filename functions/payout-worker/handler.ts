@@ -25,8 +25,8 @@ export function createBatchHandler(deps: () => Omit<BatchDeps, 'remainingTimeMs'
   };
 }
 
-const { logger, metrics, count } = lambdaPowertools('payout-worker');
-const metricsPort: MetricsPort = { count };
+const { logger, metrics, count, coindirectCall } = lambdaPowertools('payout-worker');
+const metricsPort: MetricsPort = { count, coindirectCall };
 const deps = new ContainerDeps(logger, () => createWorkerDeps(loadConfig(process.env), logger, metricsPort));
 
 /** Test seam: build the Lambda's dependencies with some collaborators replaced. */

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ObservedCoindirectClient } from '#shared/coindirect/call-metrics.ts';
 import { CoindirectClient } from '#shared/coindirect/client.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
@@ -46,7 +47,7 @@ export function createWorkerDeps(
     ttlMs: config.secretCacheTtlMs,
     clock,
   });
-  const coindirect = new CoindirectClient({
+  const clientOptions = {
     baseUrl: config.coindirectBaseUrl,
     credentials,
     transport:
@@ -58,7 +59,11 @@ export function createWorkerDeps(
     clock,
     signQuery: config.signQuery,
     ...(overrides.nonce === undefined ? {} : { nonce: overrides.nonce }),
-  });
+  };
+  const coindirect =
+    metrics.coindirectCall === undefined
+      ? new CoindirectClient(clientOptions)
+      : new ObservedCoindirectClient(clientOptions, metrics.coindirectCall);
   return {
     ledger: new Ledger({
       client: dynamodb,

@@ -21,6 +21,7 @@ type ResourceSetting =
   | 'LEDGER_TABLE_NAME'
   | 'DLQ_URL'
   | 'EVENT_BUS_NAME'
+  | 'POWERTOOLS_METRICS_NAMESPACE'
   | 'METRICS_NAMESPACE';
 
 export interface PayoutWorkerFunctionProps {
@@ -75,7 +76,7 @@ export class PayoutWorkerFunction extends BundledFunction {
           HAWK_SECRET_ID: props.hawkSecretId,
           LEDGER_TABLE_NAME: props.ledgerTable.tableName,
           DLQ_URL: props.deadLetterQueue.queueUrl,
-          METRICS_NAMESPACE: WORKER_METRICS.namespace,
+          POWERTOOLS_METRICS_NAMESPACE: WORKER_METRICS.namespace,
           ...(props.eventBus === undefined ? {} : { EVENT_BUS_NAME: props.eventBus.eventBusName }),
         }),
         POWERTOOLS_SERVICE_NAME: WORKER_METRICS.serviceName,

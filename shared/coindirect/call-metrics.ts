@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FailureOutcome } from './classify.ts';
 import { CoindirectClient } from './client.ts';
 
 /**
@@ -33,6 +34,20 @@ export interface CoindirectCall {
   /** Wall time of the whole operation: the key read (usually cached), a retry after a 401, every page. */
   readonly durationMs: number;
 }
+
+/**
+ * The outcome classes that say a call failed, whatever the operation (shared/coindirect/classify.ts), plus
+ * `error` for a call that threw; what the dashboard counts as errors by class.
+ */
+export const COINDIRECT_FAILURE_OUTCOMES = Object.keys({
+  unauthorized: true,
+  configuration: true,
+  throttled: true,
+  ambiguous: true,
+  unreachable: true,
+  outOfTime: true,
+  error: true,
+} satisfies Record<FailureOutcome['kind'] | 'error', true>);
 
 export type CoindirectCallObserver = (call: CoindirectCall) => void;
 

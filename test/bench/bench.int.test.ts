@@ -38,7 +38,7 @@ describe.skipIf(endpoint === null)('npm run bench machinery', () => {
     expect(results.coldStart?.baseline.topPackages.map(([name]) => name)).toContain('zod');
     expect(results.enqueue?.moto.messages).toBe(20);
     expect(results.enqueue?.withRoundTrip?.roundTripMs).toBe(5);
-    expect(results.targets.map((t) => t.name)).toHaveLength(6);
+    expect(results.targets.map((t) => t.name)).toHaveLength(8);
     expect(results.targets.every((t) => Number.isFinite(t.measured) && t.measured > 0)).toBe(true);
     for (const heading of ['BATCH LATENCY', 'PER-PAYOUT OVERHEAD', 'COLD START', 'ENQUEUE', 'TARGETS']) {
       expect(report).toContain(heading);

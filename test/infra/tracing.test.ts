@@ -10,6 +10,10 @@ import { synthPayoutApp, type TemplateResource } from './payout-app-fixture.ts';
 const isCdkDeployHelper = (id: string, fn: TemplateResource): boolean =>
   fn.Properties?.Handler === '__entrypoint__.handler' || id.startsWith('AWS679f53fac002430cb0da5b7982bd2287');
 
+/** A function's environment variables. */
+const variablesOf = (fn: TemplateResource): Record<string, string> =>
+  (fn.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {};
+
 describe('tracing and Powertools settings (staging synth)', () => {
   it('runs every function of the service with active X-Ray tracing', () => {
     const { worker, egressIps } = synthPayoutApp('staging');
@@ -18,11 +22,7 @@ describe('tracing and Powertools settings (staging synth)', () => {
     );
 
     const service = functions.filter(([id, fn]) => !isCdkDeployHelper(id, fn));
-    const services = service.map(
-      ([, fn]) =>
-        (fn.Properties?.Environment as { Variables: Record<string, string> }).Variables
-          .POWERTOOLS_SERVICE_NAME,
-    );
+    const services = service.map(([, fn]) => variablesOf(fn).POWERTOOLS_SERVICE_NAME);
 
     expect(services.sort()).toEqual(['payout-status', 'payout-sweep', 'payout-webhook', 'payout-worker']);
     for (const [id, fn] of service) {
@@ -37,7 +37,7 @@ describe('tracing and Powertools settings (staging synth)', () => {
     ).filter(([id, fn]) => !isCdkDeployHelper(id, fn));
 
     const settings = functions.map(([, fn]) => {
-      const v = (fn.Properties?.Environment as { Variables: Record<string, string> }).Variables;
+      const v = variablesOf(fn);
       return [v.POWERTOOLS_METRICS_NAMESPACE, v.POWERTOOLS_LOG_LEVEL, v.METRICS_NAMESPACE, v.LOG_LEVEL];
     });
 

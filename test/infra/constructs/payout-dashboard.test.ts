@@ -21,7 +21,8 @@ interface Widget {
 
 /** The dashboard body with every CloudFormation reference replaced by `<logical id>`, parsed. */
 function dashboardOf(resource: TemplateResource): { widgets: Widget[] } {
-  const [, parts] = (resource.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const body = resource.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] } | undefined;
+  const [, parts] = body?.['Fn::Join'] ?? ['', []];
   const text = parts
     .map((part) => {
       if (typeof part === 'string') return part;

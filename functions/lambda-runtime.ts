@@ -20,18 +20,23 @@ export function lambdaPowertools(
     serviceName,
     ...(logLevel === undefined ? {} : { logLevel: logLevel as LogLevel }),
   });
-  const metrics = new Metrics({ namespace: metricsNamespaceFrom(env), serviceName });
+  const namespace = metricsNamespaceFrom(env);
+  const metrics = new Metrics({ namespace, serviceName });
   const count = (name: string, value = 1): void => {
     metrics.addMetric(name, MetricUnit.Count, value);
   };
   // Its own EMF line per call, with two dimension sets beside `service`: `operation` (latency percentiles per
   // operation) and `outcome` (calls per outcome class). Not the pair as a third set: Powertools warns on every
   // line when a key is in two sets, and the operation of a failure is in the log line of its record.
+  // A second, long-lived instance flushed at once rather than `singleMetric()`, which builds a new one per
+  // call (~180 µs against ~40 µs here); add and flush run without an await between them, so concurrent
+  // records never share a line.
+  const calls = new Metrics({ namespace, serviceName });
   const coindirectCall = (call: CoindirectCall): void => {
-    const single = metrics.singleMetric();
-    single.addDimensions({ operation: call.operation });
-    single.addDimensions({ outcome: call.outcome });
-    single.addMetric(COINDIRECT_LATENCY_METRIC, MetricUnit.Milliseconds, call.durationMs);
+    calls.addDimensions({ operation: call.operation });
+    calls.addDimensions({ outcome: call.outcome });
+    calls.addMetric(COINDIRECT_LATENCY_METRIC, MetricUnit.Milliseconds, call.durationMs);
+    calls.publishStoredMetrics();
   };
   return { logger, metrics, count, coindirectCall };
 }

@@ -32,11 +32,24 @@ describe('lambdaPowertools', () => {
   it('emits one CoindirectLatency line per call, in milliseconds, by operation and by outcome class', () => {
     const { coindirectCall } = lambdaPowertools('payout-worker', {});
 
-    const [line, ...rest] = emfLines(() =>
-      coindirectCall({ operation: 'create', outcome: 'throttled', durationMs: 123.4 }),
-    );
+    const [line, next, ...rest] = emfLines(() => {
+      coindirectCall({ operation: 'create', outcome: 'throttled', durationMs: 123.4 });
+      coindirectCall({ operation: 'lookup', outcome: 'found', durationMs: 7 });
+    });
 
     expect(rest).toEqual([]);
+    // Each line holds its own call only: the dimensions of the first are not carried over.
+    expect(next).toMatchObject({ operation: 'lookup', outcome: 'found', CoindirectLatency: 7 });
+    expect(
+      (next?._aws as { CloudWatchMetrics: Array<{ Dimensions: unknown }> } | undefined)?.CloudWatchMetrics,
+    ).toEqual([
+      expect.objectContaining({
+        Dimensions: [
+          ['service', 'operation'],
+          ['service', 'outcome'],
+        ],
+      }),
+    ]);
     expect(line).toMatchObject({
       service: 'payout-worker',
       operation: 'create',

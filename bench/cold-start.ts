@@ -67,24 +67,29 @@ function timeProcess(args: readonly string[]): number {
   return ms;
 }
 
-export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartResult> {
+/** One bundle per entry, each imported `runs` times by a fresh `node`, interleaved with `node -e 0`. */
+export async function measureBundles(
+  entries: ReadonlyArray<{ readonly entry: string; readonly file?: string }>,
+  options: ColdStartOptions,
+): Promise<{
+  readonly emptyNodeMs: readonly number[];
+  readonly medianEmptyNodeMs: number;
+  readonly bundles: BundleFigures[];
+}> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'payout-bench-bundles-'));
   try {
     const bundles = await Promise.all(
-      [WORKER_ENTRY, BASELINE_ENTRY].map((entry, i) =>
-        bundleLambda(path.join(PROJECT_ROOT, entry), path.join(dir, String(i)), entry),
+      entries.map(({ entry, file }, i) =>
+        bundleLambda(path.join(PROJECT_ROOT, file ?? entry), path.join(dir, String(i)), entry),
       ),
     );
-    const [worker, baseline] = bundles;
-    if (worker === undefined || baseline === undefined) throw new Error('bundling failed');
     const importArgs = (file: string) => ['-e', 'import(process.argv[1])', pathToFileURL(file).href];
     const empty: number[] = [];
-    const times: number[][] = [[], []];
-    // Interleaved, and the order rotated each run, so neither bundle always follows the other.
+    const times: number[][] = bundles.map(() => []);
+    // Interleaved, and the order rotated each run, so no bundle always follows the same one.
     const jobs = [
       () => empty.push(timeProcess(['-e', '0'])),
-      () => times[0]?.push(timeProcess(importArgs(worker.file))),
-      () => times[1]?.push(timeProcess(importArgs(baseline.file))),
+      ...bundles.map((bundle, i) => () => times[i]?.push(timeProcess(importArgs(bundle.file)))),
     ];
     for (const job of jobs) job(); // warm the OS file cache; not counted
     empty.length = 0;
@@ -93,27 +98,35 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       for (let k = 0; k < jobs.length; k++) jobs[(run + k) % jobs.length]?.();
     }
     const medianEmptyNodeMs = median(empty);
-    const figures = (bundle: typeof worker, processMs: number[]): BundleFigures => ({
-      entry: bundle.name,
-      bytes: bundle.bytes,
-      gzipBytes: bundle.gzipBytes,
-      topPackages: bytesByPackage(bundle.metafile).slice(0, options.topPackages),
-      processMs,
-      importMs: median(processMs) - medianEmptyNodeMs,
-    });
-    const w = figures(worker, times[0] ?? []);
-    const b = figures(baseline, times[1] ?? []);
     return {
-      runs: options.runs,
       emptyNodeMs: empty,
       medianEmptyNodeMs,
-      worker: w,
-      baseline: b,
-      bytesRatio: w.bytes / b.bytes,
-      gzipRatio: w.gzipBytes / b.gzipBytes,
-      importRatio: w.importMs / b.importMs,
+      bundles: bundles.map((bundle, i) => ({
+        entry: bundle.name,
+        bytes: bundle.bytes,
+        gzipBytes: bundle.gzipBytes,
+        topPackages: bytesByPackage(bundle.metafile).slice(0, options.topPackages),
+        processMs: times[i] ?? [],
+        importMs: median(times[i] ?? []) - medianEmptyNodeMs,
+      })),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartResult> {
+  const measured = await measureBundles([{ entry: WORKER_ENTRY }, { entry: BASELINE_ENTRY }], options);
+  const [w, b] = measured.bundles;
+  if (w === undefined || b === undefined) throw new Error('bundling failed');
+  return {
+    runs: options.runs,
+    emptyNodeMs: measured.emptyNodeMs,
+    medianEmptyNodeMs: measured.medianEmptyNodeMs,
+    worker: w,
+    baseline: b,
+    bytesRatio: w.bytes / b.bytes,
+    gzipRatio: w.gzipBytes / b.gzipBytes,
+    importRatio: w.importMs / b.importMs,
+  };
 }

@@ -88,6 +88,9 @@ export function renderReport(results: BenchResults): string {
           ],
         ],
       ),
+      `cold-start guard: bundle ${fmt.ratio(coldStart.bytesRatio)} of the baseline — ` +
+        `${target('cold-start guard: bundle ÷ baseline')}; import ${fmt.ratio(coldStart.importRatio)} — ` +
+        `${target('cold-start guard: import ÷ baseline')}`,
       'largest packages in each bundle (minified bytes, from the esbuild metafile):',
       formatTable(
         ['worker', '', 'Powertools baseline', ''],

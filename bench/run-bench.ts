@@ -142,6 +142,9 @@ export function targetsOf(results: Omit<BenchResults, 'targets'>): TargetCheck[]
     targets.push(checkTarget('bundle minified: worker ÷ baseline', 'max', 0.8, c.bytesRatio));
     targets.push(checkTarget('bundle gzip: worker ÷ baseline', 'max', 0.8, c.gzipRatio));
     targets.push(checkTarget('import time: worker ÷ baseline', 'max', 0.8, c.importRatio));
+    // The cold-start guard any added instrumentation must keep (docs/decisions.md, "Tracing").
+    targets.push(checkTarget('cold-start guard: bundle ÷ baseline', 'max', 1.4, c.bytesRatio));
+    targets.push(checkTarget('cold-start guard: import ÷ baseline', 'max', 1.1, c.importRatio));
   }
   if (results.enqueue) {
     targets.push(checkTarget('enqueue on moto: batched speed-up', 'min', 8, results.enqueue.moto.speedup));

@@ -40,6 +40,7 @@ export const NOT_CREATED: Readonly<Record<string, string>> = {
   'AWS::EC2::*': 'no VPC, NAT or Elastic IP: the functions reach the simulator over loopback',
   'AWS::Logs::LogGroup': 'logs go to stderr (--verbose)',
   'AWS::CloudWatch::Alarm': 'no metrics or alarms locally',
+  'AWS::CloudWatch::Dashboard': 'no metrics locally, so no dashboard',
   'AWS::SNS::*': 'no alarm topic locally',
   'Custom::*': 'deploy-time custom resources (default security group, Elastic IP lookup)',
 };

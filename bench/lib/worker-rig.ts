@@ -1,15 +1,14 @@
 // The real worker (handler → processBatch → ledger claim → HAWK signing → keep-alive HTTP) wired for
 // benchmarks: a zero-latency in-memory ledger, the HAWK key served without a network call, and no AWS
 // endpoint at all (a payout that succeeds never touches SQS).
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaPowertools } from '#functions/lambda-runtime.ts';
 import { loadConfig } from '#functions/payout-worker/config.ts';
 import { createBatchHandler } from '#functions/payout-worker/handler.ts';
 import { createWorkerDeps } from '#functions/payout-worker/worker.ts';
@@ -45,7 +44,8 @@ export interface BenchWorkerOptions {
   /**
    * `silent`: no logs, no metrics (for in-process timing, where output would mix with the table).
    * `powertools`: the deployed instrumentation, as in handler.ts: Powertools Logger at INFO (one JSON
-   * line per payout) and EMF metrics flushed per invocation, both to stdout.
+   * line per payout, with its reference and messageId), EMF metrics flushed per invocation and one
+   * `CoindirectLatency` line per Coindirect call, all to stdout.
    */
   readonly instrumentation: 'silent' | 'powertools';
   /** Further worker settings (`COINDIRECT_MAX_RPS`, …). */
@@ -77,11 +77,12 @@ export function benchWorker(options: BenchWorkerOptions): BenchWorker {
     ...options.env,
   });
   const powertools = options.instrumentation === 'powertools';
-  const logger = new Logger({ serviceName: 'payout-worker', logLevel: powertools ? 'INFO' : 'SILENT' });
-  const metrics = new Metrics({ namespace: 'CoindirectPayoutsBench', serviceName: 'payout-worker' });
-  const metricsPort: MetricsPort = powertools
-    ? { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) }
-    : { count: () => undefined };
+  // The deployed functions' Powertools set-up, per-call CoindirectLatency line included.
+  const { logger, metrics, count, coindirectCall } = lambdaPowertools('payout-worker', {
+    POWERTOOLS_METRICS_NAMESPACE: 'CoindirectPayoutsBench',
+    POWERTOOLS_LOG_LEVEL: powertools ? 'INFO' : 'SILENT',
+  });
+  const metricsPort: MetricsPort = powertools ? { count, coindirectCall } : { count: () => undefined };
   const ledger = options.ledger ?? new InMemoryLedger();
   const deps = {
     ...createWorkerDeps(config, logger satisfies LoggerPort, metricsPort, {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ObservedCoindirectClient } from '#shared/coindirect/call-metrics.ts';
 import { CoindirectClient } from '#shared/coindirect/client.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
 import { SecretCredentials } from '#shared/credentials/secret-credentials.ts';
@@ -42,7 +43,7 @@ export function createStatusDeps(
   const dynamodb = overrides.dynamodb ?? new DynamoDBClient({});
   const ledger = new LifecycleLedger({ client: dynamodb, tableName: config.ledgerTableName, clock });
   const webhookMarks = new WebhookMarks({ client: dynamodb, tableName: config.ledgerTableName, clock });
-  const coindirect = new CoindirectClient({
+  const clientOptions = {
     baseUrl: config.coindirectBaseUrl,
     credentials: new SecretCredentials({
       client: overrides.secretsManager ?? new SecretsManagerClient({}),
@@ -58,7 +59,11 @@ export function createStatusDeps(
       }),
     clock,
     signQuery: config.signQuery,
-  });
+  };
+  const coindirect =
+    metrics.coindirectCall === undefined
+      ? new CoindirectClient(clientOptions)
+      : new ObservedCoindirectClient(clientOptions, metrics.coindirectCall);
   const events = new EventPublisher({
     client: overrides.eventBridge ?? new EventBridgeClient(EVENT_BRIDGE_CLIENT_CONFIG),
     eventBusName: config.eventBusName,

@@ -19,8 +19,8 @@ export function createStatusHandler(deps: () => StatusBatchDeps) {
   };
 }
 
-const { logger, metrics, count } = lambdaPowertools('payout-status');
-const metricsPort: LifecycleMetricsPort = { count };
+const { logger, metrics, count, coindirectCall } = lambdaPowertools('payout-status');
+const metricsPort: LifecycleMetricsPort = { count, coindirectCall };
 
 /** The status function's dependencies from a validated config (`npm start` passes clients pointed at moto). */
 export function buildStatusDeps(

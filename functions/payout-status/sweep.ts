@@ -38,8 +38,8 @@ export function createSweepHandler(deps: () => ReadySweepDeps) {
   };
 }
 
-const { logger, metrics, count } = lambdaPowertools('payout-sweep');
-const metricsPort: LifecycleMetricsPort = { count };
+const { logger, metrics, count, coindirectCall } = lambdaPowertools('payout-sweep');
+const metricsPort: LifecycleMetricsPort = { count, coindirectCall };
 
 /** The sweep's dependencies from a validated config (`npm start` passes clients pointed at moto). */
 export function buildSweepDeps(

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConfigError, envProblems } from '#shared/config/config-error.ts';
+import { metricsNamespaceFrom } from '#shared/config/powertools-env.ts';
 import { workerEnvSchema } from '#shared/config/worker-settings.ts';
 import { fractionDigits, minorUnits, PRICE_CURRENCY_MINOR_UNITS } from '#shared/payout/currencies.ts';
 import { compareDecimal, isPositive } from '#shared/payout/decimal.ts';
@@ -36,6 +37,7 @@ export interface WorkerConfig {
   /** A maybe-sent reference is POSTed again only after a lookup made this long after the last attempt. */
   readonly resendSettleMs: number;
   readonly signQuery: boolean;
+  /** `POWERTOOLS_METRICS_NAMESPACE`, else its old name `METRICS_NAMESPACE`, else `CoindirectPayouts`. */
   readonly metricsNamespace: string;
   /** The lifecycle event bus (name or ARN); unset: no lifecycle events. */
   readonly eventBusName?: string;
@@ -85,7 +87,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
     maxBackoffSeconds: e.MAX_BACKOFF_SECONDS,
     resendSettleMs: e.RESEND_SETTLE_SECONDS * 1000,
     signQuery: e.COINDIRECT_SIGN_QUERY === 'true',
-    metricsNamespace: e.METRICS_NAMESPACE,
+    metricsNamespace: metricsNamespaceFrom({
+      POWERTOOLS_METRICS_NAMESPACE: e.POWERTOOLS_METRICS_NAMESPACE,
+      METRICS_NAMESPACE: e.METRICS_NAMESPACE,
+    }),
     ...(e.EVENT_BUS_NAME === undefined ? {} : { eventBusName: e.EVENT_BUS_NAME }),
     ...(e.COINDIRECT_MAX_RPS === undefined ? {} : { coindirectMaxRps: e.COINDIRECT_MAX_RPS }),
     workerMaxConcurrency: e.WORKER_MAX_CONCURRENCY,

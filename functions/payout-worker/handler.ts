@@ -25,8 +25,8 @@ export function createBatchHandler(deps: () => Omit<BatchDeps, 'remainingTimeMs'
   };
 }
 
-const { logger, metrics, count } = lambdaPowertools('payout-worker');
-const metricsPort: MetricsPort = { count };
+const { logger, metrics, count, coindirectCall } = lambdaPowertools('payout-worker');
+const metricsPort: MetricsPort = { count, coindirectCall };
 // One per container: the worker and the credential check pace their calls and correct their clock together.
 const container = new CoindirectContainer();
 const deps = new ContainerDeps(logger, () =>

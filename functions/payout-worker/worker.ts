@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ObservedCoindirectClient } from '#shared/coindirect/call-metrics.ts';
 import { CoindirectClient } from '#shared/coindirect/client.ts';
 import { ClockOffset } from '#shared/coindirect/clock-skew.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
@@ -79,7 +80,7 @@ export function createWorkerDeps(
   });
   const container = overrides.container ?? new CoindirectContainer();
   const pacer = container.pacer(config, clock);
-  const coindirect = new CoindirectClient({
+  const clientOptions = {
     baseUrl: config.coindirectBaseUrl,
     credentials,
     transport:
@@ -93,7 +94,11 @@ export function createWorkerDeps(
     ...(overrides.nonce === undefined ? {} : { nonce: overrides.nonce }),
     clockOffset: container.clockOffset,
     ...(pacer === undefined ? {} : { pacer }),
-  });
+  };
+  const coindirect =
+    metrics.coindirectCall === undefined
+      ? new CoindirectClient(clientOptions)
+      : new ObservedCoindirectClient(clientOptions, metrics.coindirectCall);
   const ledger = new Ledger({
     client: dynamodb,
     tableName: config.ledgerTableName,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -17,6 +17,9 @@ export const LIFECYCLE_SERVICES = {
   status: 'payout-status',
   sweep: 'payout-sweep',
 } as const;
+
+/** Every function logs at this level (`POWERTOOLS_LOG_LEVEL`); a function's own environment may override it. */
+export const LOG_LEVEL = 'INFO';
 
 /**
  * `NodejsFunction` bundling for every Lambda of the project: the settings of `infra/lambda-bundling.ts`
@@ -51,7 +54,8 @@ export interface BundledFunctionProps {
 /**
  * One Lambda of the project (the worker, and the lifecycle's receiver, status function and sweep): the entry
  * bundled locally by esbuild (`infra/lambda-bundling.ts`), Node.js 24 on arm64, its own log group with the
- * environment's retention, and `NODE_OPTIONS=--enable-source-maps` before its own environment.
+ * environment's retention, active X-Ray tracing, and `NODE_OPTIONS=--enable-source-maps` and
+ * `POWERTOOLS_LOG_LEVEL` before its own environment.
  */
 export class BundledFunction extends Construct {
   readonly function: NodejsFunction;
@@ -84,12 +88,24 @@ export class BundledFunction extends Construct {
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrency }),
       bundling: NODEJS_BUNDLING,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // The runtime records each invocation's segment; no X-Ray SDK in the bundle (docs/decisions.md, "Tracing").
+      tracing: Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_LOG_LEVEL: LOG_LEVEL,
+        ...props.environment,
+      },
     });
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'AWS-maintained policy that only allows writing CloudWatch Logs.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level ' +
+        "permissions; test/infra checks that they are the only actions on '*'.",
     });
     if (props.network) {
       Validations.of(this.function).acknowledge({

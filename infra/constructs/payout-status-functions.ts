@@ -62,7 +62,7 @@ export class PayoutStatusFunctions extends Construct {
       EVENT_BUS_NAME: props.eventBus.eventBusName,
       HTTP_TIMEOUT_MS: String(HTTP_TIMEOUT_MS),
       STUCK_AFTER_MINUTES: String(props.stuckAfter.toMinutes()),
-      METRICS_NAMESPACE: LIFECYCLE_SERVICES.namespace,
+      POWERTOOLS_METRICS_NAMESPACE: LIFECYCLE_SERVICES.namespace,
     };
 
     this.statusFunction = new BundledFunction(this, 'Status', {

@@ -21,6 +21,7 @@ type ResourceSetting =
   | 'LEDGER_TABLE_NAME'
   | 'DLQ_URL'
   | 'EVENT_BUS_NAME'
+  | 'POWERTOOLS_METRICS_NAMESPACE'
   | 'METRICS_NAMESPACE'
   | 'WORKER_MAX_CONCURRENCY';
 
@@ -76,7 +77,7 @@ export class PayoutWorkerFunction extends BundledFunction {
           HAWK_SECRET_ID: props.hawkSecretId,
           LEDGER_TABLE_NAME: props.ledgerTable.tableName,
           DLQ_URL: props.deadLetterQueue.queueUrl,
-          METRICS_NAMESPACE: WORKER_METRICS.namespace,
+          POWERTOOLS_METRICS_NAMESPACE: WORKER_METRICS.namespace,
           // The containers that share COINDIRECT_MAX_RPS: as many as the event source may run at once.
           WORKER_MAX_CONCURRENCY: props.maxConcurrency,
           ...(props.eventBus === undefined ? {} : { EVENT_BUS_NAME: props.eventBus.eventBusName }),

@@ -47,7 +47,7 @@ export class WebhookReceiver extends Construct {
         STATUS_QUEUE_URL: props.statusQueue.queueUrl,
         ...(props.registeredUrl === undefined ? {} : { WEBHOOK_URL: props.registeredUrl }),
         POWERTOOLS_SERVICE_NAME: LIFECYCLE_SERVICES.webhook,
-        METRICS_NAMESPACE: LIFECYCLE_SERVICES.namespace,
+        POWERTOOLS_METRICS_NAMESPACE: LIFECYCLE_SERVICES.namespace,
       },
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,

@@ -8,6 +8,7 @@ import { HawkSecret } from '../constructs/hawk-secret.ts';
 import { LifecycleAlarms } from '../constructs/lifecycle-alarms.ts';
 import { LifecycleEventBus } from '../constructs/lifecycle-event-bus.ts';
 import { PayoutAlarms } from '../constructs/payout-alarms.ts';
+import { PayoutDashboard } from '../constructs/payout-dashboard.ts';
 import { PayoutLedger } from '../constructs/payout-ledger.ts';
 import { PayoutQueues } from '../constructs/payout-queues.ts';
 import { PayoutStatusFunctions, STATUS_FUNCTION_TIMEOUT } from '../constructs/payout-status-functions.ts';
@@ -30,8 +31,9 @@ export interface WorkerStackProps extends StackProps {
  * Everything one environment's payout worker needs, wired top-down: the egress VPC (NAT gateways on the
  * configured Elastic IPs), the payout queue and DLQ, the HAWK secret, the ledger, the lifecycle event bus,
  * the worker Lambda and its alarms; then the payout lifecycle: the webhook receiver (Function URL) and its
- * secret, the status queue, the status function and the stuck-payout sweep, and their alarms. It never
- * creates an Elastic IP, so deleting and re-deploying it keeps the egress IPs.
+ * secret, the status queue, the status function and the stuck-payout sweep, and their alarms; and the
+ * environment's dashboard. It never creates an Elastic IP, so deleting and re-deploying it keeps the egress
+ * IPs.
  */
 export class WorkerStack extends Stack {
   private readonly configuredZones: readonly string[] | undefined;
@@ -158,6 +160,16 @@ export class WorkerStack extends Stack {
     new LifecycleAlarms(this, 'LifecycleAlarms', {
       topic: alarms.topic,
       statusDeadLetterQueue: statusQueues.deadLetterQueue,
+      receiverFunction: receiver.function,
+      statusFunction: status.statusFunction,
+      sweepFunction: status.sweepFunction,
+      sweepInterval,
+    });
+    new PayoutDashboard(this, 'Dashboard', {
+      environmentName,
+      queue: queues.queue,
+      deadLetterQueue: queues.deadLetterQueue,
+      workerFunction: worker.function,
       receiverFunction: receiver.function,
       statusFunction: status.statusFunction,
       sweepFunction: status.sweepFunction,

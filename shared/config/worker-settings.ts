@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { PAYOUT_METRICS_NAMESPACE } from '#shared/deployment/metrics.ts';
 import { MERCHANT_ID_LENGTH } from '#shared/payout/patterns.ts';
 import { wholeNumberVar } from './env-vars.ts';
 
@@ -248,10 +247,13 @@ export const WORKER_SETTINGS = {
     error: 'must be "true" or "false"',
     local: true,
   }),
-  METRICS_NAMESPACE: text({
-    doc: 'CloudWatch namespace of the metrics',
-    schema: z.string().check(z.minLength(1)),
-    default: PAYOUT_METRICS_NAMESPACE,
+  POWERTOOLS_METRICS_NAMESPACE: optional({
+    doc: 'CloudWatch namespace of the metrics (default `CoindirectPayouts`)',
+    schema: z.string().check(z.minLength(1, 'must name the CloudWatch namespace, or be unset')),
+  }),
+  METRICS_NAMESPACE: optional({
+    doc: 'old name of POWERTOOLS_METRICS_NAMESPACE, read when that is unset',
+    schema: z.string().check(z.minLength(1, 'must name the CloudWatch namespace, or be unset')),
   }),
   COINDIRECT_MAX_RPS: optionalRate({
     doc: "the account's request rate to Coindirect, shared by all containers; unset: no pacing",

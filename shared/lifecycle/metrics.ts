@@ -1,3 +1,5 @@
+import type { CoindirectCallObserver } from '#shared/coindirect/call-metrics.ts';
+
 /**
  * Metric names of the payout lifecycle (CloudWatch EMF, namespace `CoindirectPayouts`); the worker emits
  * the publisher's two, the status and sweep functions the rest. The alarms in infra/ watch some of them.
@@ -28,4 +30,6 @@ export type LifecycleMetricName = (typeof LIFECYCLE_METRIC)[keyof typeof LIFECYC
 
 export interface LifecycleMetricsPort {
   count(name: LifecycleMetricName, value?: number): void;
+  /** Records each Coindirect call's latency and outcome class (`CoindirectLatency`); absent: not recorded. */
+  readonly coindirectCall?: CoindirectCallObserver;
 }

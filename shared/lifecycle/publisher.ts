@@ -43,7 +43,8 @@ export interface PublishReport {
 
 /** What the payout processor and the status functions need: publish, never throw. */
 export interface LifecycleEventsPort {
-  publish(reference: string, events: readonly PendingEvent[]): Promise<PublishReport>;
+  /** `logger`: where this call logs instead of the publisher's own (the record's logger, with its keys). */
+  publish(reference: string, events: readonly PendingEvent[], logger?: LoggerPort): Promise<PublishReport>;
 }
 
 /**
@@ -58,7 +59,11 @@ export class EventPublisher implements LifecycleEventsPort {
     this.#o = options;
   }
 
-  async publish(reference: string, events: readonly PendingEvent[]): Promise<PublishReport> {
+  async publish(
+    reference: string,
+    events: readonly PendingEvent[],
+    logger: LoggerPort = this.#o.logger,
+  ): Promise<PublishReport> {
     const published: string[] = [];
     const failed: string[] = [];
     for (let i = 0; i < events.length; i += MAX_ENTRIES) {
@@ -72,7 +77,7 @@ export class EventPublisher implements LifecycleEventsPort {
         });
       } catch (error) {
         failed.push(...chunk.map((event) => event.eventId));
-        this.#o.logger.warn('could not publish lifecycle events; the sweep will publish them', {
+        logger.warn('could not publish lifecycle events; the sweep will publish them', {
           reference,
           eventIds: chunk.map((event) => event.eventId),
           error: error instanceof Error ? error.name : 'non-error thrown',
@@ -83,7 +88,7 @@ export class EventPublisher implements LifecycleEventsPort {
     if (failed.length > 0) this.#o.metrics.count(LIFECYCLE_METRIC.eventPublishFailed, failed.length);
     if (published.length > 0) {
       await this.#o.ledger.clearPendingEvents(reference, published).catch((error: unknown) => {
-        this.#o.logger.warn('published lifecycle events but could not clear their markers', {
+        logger.warn('published lifecycle events but could not clear their markers', {
           reference,
           eventIds: published,
           error: error instanceof Error ? error.name : 'non-error thrown',

@@ -1,3 +1,4 @@
+import type { CoindirectCallObserver } from '#shared/coindirect/call-metrics.ts';
 import type { CoindirectClient } from '#shared/coindirect/client.ts';
 import type { Ledger } from '#shared/ledger/ledger.ts';
 import { LIFECYCLE_METRIC } from '#shared/lifecycle/metrics.ts';
@@ -27,6 +28,8 @@ export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
 export interface MetricsPort {
   count(name: MetricName, value?: number): void;
+  /** Records each Coindirect call's latency and outcome class (`CoindirectLatency`); absent: not recorded. */
+  readonly coindirectCall?: CoindirectCallObserver;
 }
 
 /** The structured-logger surface the domain uses; Powertools' Logger satisfies it. */

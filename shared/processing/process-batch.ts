@@ -9,6 +9,7 @@ import {
   type ProcessorDeps,
   processDelivery,
 } from './process-payout.ts';
+import { recordLogger } from './record-logger.ts';
 
 /** A delivery plus what is needed to hand it back to its queue. */
 export interface QueuedDelivery extends PayoutDelivery {
@@ -60,8 +61,11 @@ export async function processBatch(
         failed.add(delivery.messageId);
         return { messageId: delivery.messageId, outcome: { kind: 'notStarted' } };
       }
-      const outcome = await settle(delivery, deps);
-      if (!(await acknowledge(delivery, outcome, deps))) {
+      // Every line about this record carries its messageId and, once read, its reference.
+      const logger = recordLogger(deps.logger, delivery.messageId);
+      const recordDeps: BatchDeps = { ...deps, logger, noteReference: (ref) => logger.setReference(ref) };
+      const outcome = await settle(delivery, recordDeps);
+      if (!(await acknowledge(delivery, outcome, recordDeps))) {
         failed.add(delivery.messageId);
         if (outcome.kind === 'retry') {
           changes.push({

@@ -90,6 +90,8 @@ export interface ProcessorDeps {
   readonly pauseSwitch?: PauseSwitchPort;
   /** Daily limits per price currency (shared/processing/daily-limit.ts). Absent: no daily limits. */
   readonly dailyLimits?: DailyLimitDeps;
+  /** Told the message's reference as soon as it is read (processBatch adds it to the record's log keys). */
+  readonly noteReference?: (reference: string) => void;
 }
 
 const RETRY_FOR: Readonly<Record<FailureOutcome['kind'], RetryCause>> = {
@@ -121,6 +123,8 @@ export async function processDelivery(
   deps: ProcessorDeps,
 ): Promise<DeliveryOutcome> {
   const parsed = parsePayoutMessage(delivery.body, deps.guardrails);
+  const reference = parsed.ok ? parsed.payout.reference : parsed.reference;
+  if (reference !== undefined) deps.noteReference?.(reference);
   if (!parsed.ok) {
     const reason = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
     if (parsed.reference !== undefined) {
@@ -510,7 +514,7 @@ async function announce(
 ): Promise<void> {
   if (deps.events === undefined || events.length === 0) return;
   try {
-    await deps.events.publish(reference, events);
+    await deps.events.publish(reference, events, deps.logger);
   } catch (error) {
     deps.logger.warn('lifecycle event publishing failed; the sweep will publish it', {
       reference,

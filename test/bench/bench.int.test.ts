@@ -52,7 +52,7 @@ describe.skipIf(endpoint === null)('npm run bench machinery', () => {
       ['off', 30, 0],
       ['on', 30, 0],
     ]);
-    expect(results.targets.map((t) => t.name)).toHaveLength(8);
+    expect(results.targets.map((t) => t.name)).toHaveLength(10);
     // A paced burst may well see no refusal at all: that share alone may read 0.
     const refusals = 'burst, pacing on: % of requests refused';
     expect(

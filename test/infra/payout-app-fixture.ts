@@ -101,6 +101,21 @@ export function statementsOf(policies: Record<string, unknown>): PolicyStatement
   });
 }
 
+/** X-Ray's write actions, which active tracing grants on '*' (they have no resource-level permissions). */
+export const TRACING_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] as const;
+
+/** The statements other than the tracing grant; a statement on '*' must be exactly that grant. */
+export function withoutTracingGrant(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  return statements.filter((statement) => {
+    if (statement.Resource !== '*') return true;
+    const actions = [statement.Action].flat().sort();
+    if (JSON.stringify(actions) !== JSON.stringify(TRACING_ACTIONS)) {
+      throw new Error(`a grant on '*' other than X-Ray's: ${JSON.stringify(statement)}`);
+    }
+    return false;
+  });
+}
+
 /** A resource of a synthesized template, with the parts the tests read. */
 export interface TemplateResource {
   readonly Type?: string;

@@ -36,6 +36,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the metrics namespace from POWERTOOLS_METRICS_NAMESPACE, else its old name METRICS_NAMESPACE', () => {
+    const both = { POWERTOOLS_METRICS_NAMESPACE: 'NewName', METRICS_NAMESPACE: 'OldName' };
+
+    expect(loadConfig({ ...REQUIRED, ...both }).metricsNamespace).toBe('NewName');
+    expect(loadConfig({ ...REQUIRED, METRICS_NAMESPACE: 'OldName' }).metricsNamespace).toBe('OldName');
+    expect(loadConfig(REQUIRED).metricsNamespace).toBe('CoindirectPayouts');
+    expect(() => loadConfig({ ...REQUIRED, POWERTOOLS_METRICS_NAMESPACE: '' })).toThrow(
+      /POWERTOOLS_METRICS_NAMESPACE: must name the CloudWatch namespace, or be unset/,
+    );
+  });
+
   it('refuses a cap for a price currency whose minor unit it does not know', () => {
     expect(() => loadConfig({ ...REQUIRED, PAYOUT_MAX_AMOUNTS: '{"EUR":"10","XYZ":"10"}' })).toThrow(
       /PAYOUT_MAX_AMOUNTS: XYZ has no known minor unit; supported: .*EUR/,

@@ -10,6 +10,7 @@ import {
   synthPayoutApp,
   type TemplateResource,
   WORKER_IDS,
+  withoutTracingGrant,
 } from '../payout-app-fixture.ts';
 
 describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)', (name) => {
@@ -108,14 +109,14 @@ describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)',
           COINDIRECT_MAX_RPS: String(config.worker.coindirectMaxRps),
           WORKER_MAX_CONCURRENCY: String(config.worker.maxConcurrency),
           POWERTOOLS_SERVICE_NAME: 'payout-worker',
-          METRICS_NAMESPACE: 'CoindirectPayouts',
+          POWERTOOLS_METRICS_NAMESPACE: 'CoindirectPayouts',
           EVENT_BUS_NAME: { Ref: busId },
         },
       },
     });
   });
 
-  it('is granted only its own queue, DLQ, secret, table and event bus, with no wildcard resource', () => {
+  it('is granted only its own queue, DLQ, secret, table and event bus, with no wildcard resource but X-Ray', () => {
     const { worker } = synthPayoutApp(name);
     const fnId = logicalIdOf(worker, 'AWS::Lambda::Function', {}, WORKER_IDS.function);
     const roleId = referencedIds((worker.toJSON().Resources[fnId] as TemplateResource).Properties?.Role)[0];
@@ -125,8 +126,8 @@ describe.each(environmentNames)('PayoutWorkerFunction in the worker stack (%s)',
     const tableId = logicalIdOf(worker, 'AWS::DynamoDB::Table');
     const busId = logicalIdOf(worker, 'AWS::Events::EventBus');
 
-    const grants = statementsOf(
-      worker.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+    const grants = withoutTracingGrant(
+      statementsOf(worker.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } })),
     ).flatMap((statement) => {
       expect(statement.Effect).toBe('Allow');
       expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|:\*"/);

@@ -3,8 +3,11 @@ import { coindirectTarget, startCommand } from '#local/start-command.ts';
 import { enqueueCommand } from '#tools/enqueue/run-enqueue.ts';
 import type { Command } from '#tools/lib/cli.ts';
 import { UsageError } from '#tools/lib/errors.ts';
+import { limitsCommand } from '#tools/limits/run-limits.ts';
+import { pauseCommand } from '#tools/pause/run-pause.ts';
 import { payoutStatusCommand } from '#tools/payout-status/run-payout-status.ts';
 import { redriveCommand } from '#tools/redrive/run-redrive.ts';
+import { resumeCommand } from '#tools/resume/run-resume.ts';
 import { rotateSecretCommand } from '#tools/rotate-secret/run-rotate.ts';
 import { captureIo } from './support/capture-io.ts';
 
@@ -24,6 +27,9 @@ const commands: ReadonlyArray<readonly [string, Command]> = [
   ['rotate-secret', rotateSecretCommand(NO_AWS)],
   ['redrive', redriveCommand(NO_AWS)],
   ['payout-status', payoutStatusCommand(NO_AWS)],
+  ['pause', pauseCommand(NO_AWS)],
+  ['resume', resumeCommand(NO_AWS)],
+  ['limits', limitsCommand(NO_AWS)],
 ];
 
 async function run(command: Command, argv: readonly string[], env: Record<string, string> = {}) {

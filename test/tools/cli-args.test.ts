@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { coindirectTarget, startCommand } from '#local/start-command.ts';
+import { deployCommand, diffCommand } from '#tools/deploy/run-deploy.ts';
 import { enqueueCommand } from '#tools/enqueue/run-enqueue.ts';
 import type { Command } from '#tools/lib/cli.ts';
 import { UsageError } from '#tools/lib/errors.ts';
+import { limitsCommand } from '#tools/limits/run-limits.ts';
+import { pauseCommand } from '#tools/pause/run-pause.ts';
 import { payoutStatusCommand } from '#tools/payout-status/run-payout-status.ts';
 import { redriveCommand } from '#tools/redrive/run-redrive.ts';
+import { resumeCommand } from '#tools/resume/run-resume.ts';
 import { rotateSecretCommand } from '#tools/rotate-secret/run-rotate.ts';
 import { captureIo } from './support/capture-io.ts';
 
@@ -24,6 +28,11 @@ const commands: ReadonlyArray<readonly [string, Command]> = [
   ['rotate-secret', rotateSecretCommand(NO_AWS)],
   ['redrive', redriveCommand(NO_AWS)],
   ['payout-status', payoutStatusCommand(NO_AWS)],
+  ['pause', pauseCommand(NO_AWS)],
+  ['resume', resumeCommand(NO_AWS)],
+  ['limits', limitsCommand(NO_AWS)],
+  ['deploy', deployCommand()],
+  ['diff', diffCommand()],
 ];
 
 async function run(command: Command, argv: readonly string[], env: Record<string, string> = {}) {
@@ -54,7 +63,10 @@ describe.each(commands)('npm %s', (_, command) => {
   });
 });
 
-describe.each(commands.filter(([name]) => name !== 'start'))(
+// deploy and diff run cdk, which takes only the profile and the region (no endpoint): checked below.
+const cdkCommands = new Set(['deploy', 'diff']);
+
+describe.each(commands.filter(([name]) => name !== 'start' && !cdkCommands.has(name)))(
   'npm run %s: the AWS CLI flags',
   (_, command) => {
     it('lists --profile, --region, --endpoint-url and --output in its help', async () => {
@@ -79,6 +91,42 @@ describe.each(commands.filter(([name]) => name !== 'start'))(
       // Assert
       expect(result.code).toBe(2);
       expect(result.err).toMatch(message);
+      expect(result.err).toContain('usage: npm ');
+    });
+  },
+);
+
+describe.each(commands.filter(([name]) => cdkCommands.has(name)))(
+  'npm run %s: the AWS CLI flags cdk takes',
+  (name, command) => {
+    it('lists --profile, --region and --output in its help, and says there is no --endpoint-url', async () => {
+      // Act
+      const result = await run(command, ['--help']);
+
+      // Assert
+      for (const flag of ['--profile NAME', '--region REGION', '--output json|text', 'No --endpoint-url']) {
+        expect(result.out).toContain(flag);
+      }
+      expect(result.out).not.toContain('--endpoint-url URL');
+    });
+
+    it.each([
+      [['--output', 'yaml'], /--output must be json or text, got "yaml"/],
+      [['--json', '--output', 'text'], /--json and --output text disagree/],
+      [['--region', 'eu west 1'], /--region must be a region such as eu-west-1/],
+      [['--profile', ' '], /--profile must not be empty/],
+      [
+        ['--env', 'staging', '--endpoint-url', 'http://localhost:4566'],
+        /--endpoint-url is not taken by npm run/,
+      ],
+    ])('exits 2 for %j before cdk runs', async (argv, message) => {
+      // Act
+      const result = await run(command, argv);
+
+      // Assert
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+      expect(result.err).toContain(`npm run ${name} `);
       expect(result.err).toContain('usage: npm ');
     });
   },

@@ -25,16 +25,22 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionLocalResources } from '#local/provision.ts';
+import { ControlFlag } from '#shared/ledger/control.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import { DEFAULT_CREDENTIAL } from '#simulator/defaults.ts';
+import { btcPayout } from '#test/shared/coindirect/payout-fixtures.ts';
 import { motoEndpoint } from '#test/support/integration.ts';
 import { enqueueCommand } from '#tools/enqueue/run-enqueue.ts';
 import type { Command } from '#tools/lib/cli.ts';
 import { type AwsOptions, workerStackName } from '#tools/lib/stack.ts';
+import { limitsCommand } from '#tools/limits/run-limits.ts';
+import { pauseCommand } from '#tools/pause/run-pause.ts';
 import { payoutStatusCommand } from '#tools/payout-status/run-payout-status.ts';
 import { redriveCommand } from '#tools/redrive/run-redrive.ts';
+import { resumeCommand } from '#tools/resume/run-resume.ts';
 import { rotateSecretCommand } from '#tools/rotate-secret/run-rotate.ts';
 import { captureIo } from './support/capture-io.ts';
+import { createKillSwitchStack, type KillSwitchStack } from './support/kill-switch-stack.ts';
 
 const endpoint = motoEndpoint();
 const REGION = 'eu-central-1';
@@ -53,7 +59,18 @@ describe.skipIf(endpoint === null)(
     let home: string;
     let env: string;
     let resources: Awaited<ReturnType<typeof provisionLocalResources>>;
+    /** A second stack on the same ledger, for pause, resume and limits: a real worker function with its
+     * event source mapping and PAYOUT_DAILY_LIMITS, and an alarm topic. */
+    let switchStack: KillSwitchStack;
     const flags = () => ['--env', env, '--region', REGION, '--endpoint-url', endpoint ?? ''];
+    const switchFlags = () => [
+      '--env',
+      switchStack.env,
+      '--region',
+      REGION,
+      '--endpoint-url',
+      endpoint ?? '',
+    ];
 
     const run = async (command: Command, argv: readonly string[], stdin?: string) => {
       const io = captureIo(stdin === undefined ? {} : { stdin });
@@ -102,6 +119,10 @@ describe.skipIf(endpoint === null)(
       } finally {
         cfn.destroy();
       }
+      switchStack = await createKillSwitchStack(endpoint ?? '', resources.tableName, {
+        region: REGION,
+        workerEnvironment: { PAYOUT_DAILY_LIMITS: '{"EUR":"250","USD":"100"}' },
+      });
     });
     afterAll(async () => {
       process.env = savedEnv;
@@ -199,6 +220,72 @@ describe.skipIf(endpoint === null)(
         new GetSecretValueCommand({ SecretId: resources.secretId, VersionStage: 'AWSCURRENT' }),
       );
       expect(JSON.parse(current.SecretString ?? '{}')).toMatchObject({ hawkAuthId: 'rotated-id' });
+    });
+
+    it('pause and resume set the flag, switch the mapping and tell the topic of the --env stack in --region', async () => {
+      // Arrange
+      const deps = { aws: MACHINE, operator: 'flags-test', clock: () => Date.parse('2026-11-30T18:00:00Z') };
+      const flag = () => new ControlFlag({ client: dynamodb, tableName: resources.tableName }).read();
+
+      // Act
+      const paused = await run(pauseCommand(deps), [...switchFlags(), '--reason', 'flags drill', '--json']);
+      const flagWhilePaused = await flag();
+      const mappingsWhilePaused = await switchStack.mappingStates();
+      const pauseNotices = await switchStack.notices();
+      const resumed = await run(resumeCommand(deps), [...switchFlags(), '--output', 'json']);
+
+      // Assert
+      expect(paused.code, paused.err).toBe(0);
+      expect(JSON.parse(paused.out)).toMatchObject({ paused: true, notified: true, problems: [] });
+      expect(flagWhilePaused).toMatchObject({ paused: true, reason: 'flags drill', by: 'flags-test' });
+      expect(mappingsWhilePaused).toEqual(['Disabled']);
+      expect(pauseNotices.map((n) => n.subject)).toEqual(['Payouts PAUSED by flags-test']);
+      expect(resumed.code, resumed.err).toBe(0);
+      expect(JSON.parse(resumed.out)).toMatchObject({ paused: false, notified: true, problems: [] });
+      expect(await flag()).toMatchObject({ paused: false });
+      expect(await switchStack.mappingStates()).toEqual(['Enabled']);
+      expect((await switchStack.notices()).map((n) => n.subject)).toEqual(['Payouts resumed by flags-test']);
+    });
+
+    it("limits shows the ledger's totals against the limits of the --env stack's worker in --region", async () => {
+      // Arrange: 40.1 EUR reserved on the day, as the worker reserves it before its POST.
+      const ledger = new Ledger({ client: dynamodb, tableName: resources.tableName, leaseMs: 60_000 });
+      const reference = 'flags-0003';
+      await ledger.claim({
+        payout: btcPayout({ reference }),
+        digest: 'c'.repeat(64),
+        owner: 'worker-1',
+        messageId: 'm-3',
+      });
+      const reserved = await ledger.reserveDailyAmount({
+        reference,
+        owner: 'worker-1',
+        currency: 'EUR',
+        amount: '40.1',
+        limit: '250',
+        day: '2026-11-30',
+      });
+      expect(reserved.kind).toBe('reserved');
+
+      // Act
+      const result = await run(limitsCommand({ aws: MACHINE }), [
+        ...switchFlags(),
+        '--date',
+        '2026-11-30',
+        '--output',
+        'json',
+      ]);
+
+      // Assert
+      expect(result.code, result.err).toBe(0);
+      expect(JSON.parse(result.out)).toMatchObject({
+        date: '2026-11-30',
+        table: resources.tableName,
+        limits: [
+          { currency: 'EUR', reserved: '40.1', limit: '250', remaining: '209.9' },
+          { currency: 'USD', reserved: '0', limit: '100', remaining: '100' },
+        ],
+      });
     });
 
     it('fails, saying what to pass, when neither --region nor a profile gives a region', async () => {

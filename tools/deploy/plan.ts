@@ -1,38 +1,13 @@
 // What `npm run deploy` and `npm run diff` run, as data: the cdk invocation (arguments and environment)
 // built from the flags, the environment and cdk.json, with no process started. run-deploy.ts executes it.
 import { stackNames } from '#shared/deployment/stacks.ts';
+import type { AwsTarget } from '../lib/aws-flags.ts';
 import { UsageError } from '../lib/errors.ts';
 
 export type CdkAction = 'deploy' | 'diff';
 
-/** The AWS CLI's `--profile` and `--region`, resolved against the environment the way the AWS CLI does. */
-export interface AwsTarget {
-  /** `--profile`, else AWS_PROFILE; undefined: the default credential chain. */
-  readonly profile: string | undefined;
-  /** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION; undefined: the profile's region. */
-  readonly region: string | undefined;
-  /** Where the region came from, to name it in an error. */
-  readonly regionSource: '--region' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | undefined;
-}
-
-/** A flag beats the environment: `--profile` over AWS_PROFILE, `--region` over AWS_REGION and AWS_DEFAULT_REGION. */
-export function resolveAwsTarget(
-  flags: { readonly profile?: string | undefined; readonly region?: string | undefined },
-  env: Readonly<Record<string, string | undefined>>,
-): AwsTarget {
-  const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
-  const profile = nonEmpty(flags.profile) ?? nonEmpty(env.AWS_PROFILE);
-  if (nonEmpty(flags.region) !== undefined) {
-    return { profile, region: flags.region, regionSource: '--region' };
-  }
-  if (nonEmpty(env.AWS_REGION) !== undefined) {
-    return { profile, region: env.AWS_REGION, regionSource: 'AWS_REGION' };
-  }
-  if (nonEmpty(env.AWS_DEFAULT_REGION) !== undefined) {
-    return { profile, region: env.AWS_DEFAULT_REGION, regionSource: 'AWS_DEFAULT_REGION' };
-  }
-  return { profile, region: undefined, regionSource: undefined };
-}
+// The AWS CLI's `--profile` and `--region`, resolved and checked as every operator command does.
+export { type AwsTarget, resolveAwsTarget } from '../lib/aws-flags.ts';
 
 /** One run of the project's aws-cdk CLI. */
 export interface CdkInvocation {

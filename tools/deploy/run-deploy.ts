@@ -7,6 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ENVIRONMENTS_CONTEXT_KEY, selectEnvironment } from '#infra/config.ts';
 import { InfraConfigError } from '#infra/errors.ts';
+import {
+  AWS_FLAGS,
+  AWS_FLAGS_HEADING,
+  OUTPUT_FLAG,
+  PROFILE_REGION_USAGE,
+  wantsJson,
+} from '../lib/aws-flags.ts';
 import { type Command, type Output, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
 import { type DeployedOutputs, parseDeployOutputs } from './outputs.ts';
@@ -38,13 +45,16 @@ Run once per account and region first: npx cdk bootstrap -c env=NAME
 
 options:
   --env NAME            the environment: a block of cdk.json "context.environments"
-  --profile NAME        AWS profile to deploy with (default: AWS_PROFILE, else the default chain)
-  --region REGION       AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's);
-                        must match the environment's "region" in cdk.json when it has one
   --yes                 deploy only: no approval prompt for security-relevant changes (cdk
                         --require-approval never); required when stdin is not a terminal
-  --output json, --json print the outcome as one JSON document on stdout (cdk's own output goes to stderr)
+  --json                print the outcome as one JSON document on stdout (cdk's own output goes to stderr)
+  --output json|text    --output json is --json; text is the default (alias: table)
   -h, --help            show this help
+
+${AWS_FLAGS_HEADING}
+${PROFILE_REGION_USAGE}
+                          --region must match the environment's "region" in cdk.json when it has one.
+  No --endpoint-url: cdk deploys to CloudFormation in AWS itself, never to an emulator.
 
 exit codes: 0 deployed (diff: compared); 1 placeholders left in cdk.json, an invalid config, or cdk failed
 (its message says why; a failed stack rolls back); 2 wrong usage.
@@ -54,19 +64,11 @@ examples:
   npm run deploy -- --env staging --profile payouts-staging
   npm run deploy -- --env production --region eu-west-1 --yes --output json`;
 
-const awsRegion = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region name such as "eu-west-1"');
-
 const flagsSchema = z.object({
   env: z
     .string({ error: 'is required: the environment to deploy, e.g. --env staging' })
     .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an environment name from cdk.json such as "staging"'),
-  profile: z.string().min(1, 'must name an AWS profile').optional(),
-  region: awsRegion.optional(),
   yes: z.boolean().default(false),
-  json: z.boolean().default(false),
-  output: z.enum(['json', 'text'], { error: 'must be "json" or "text"' }).optional(),
 });
 
 /** Runs one cdk invocation in `cwd` and resolves to its exit code. cdk's stdout goes to `stdout`. */
@@ -101,25 +103,31 @@ function cdkCommand(action: CdkAction, deps: DeployDeps): Command {
     usage: DEPLOY_USAGE,
     run: (argv, io) =>
       runCommand(io, DEPLOY_USAGE, async () => {
+        // The shared AWS flags, --endpoint-url included, so that one gets a reason rather than "unknown".
         const { values, positionals } = parseFlags(argv, {
           env: { type: 'string' },
-          profile: { type: 'string' },
-          region: { type: 'string' },
           json: { type: 'boolean' },
-          output: { type: 'string' },
+          ...OUTPUT_FLAG,
+          ...AWS_FLAGS,
           ...(action === 'deploy' ? { yes: { type: 'boolean' } } : {}),
         });
         if (values.help) {
           io.stdout.write(`${DEPLOY_USAGE}\n`);
           return 0;
         }
+        if (values['endpoint-url'] !== undefined) {
+          throw new UsageError(
+            `--endpoint-url is not taken by npm run ${action}: cdk ${action}s against CloudFormation in AWS itself; for a local run see docs/local.md`,
+          );
+        }
         if (positionals.length > 0) {
           throw new UsageError(
             `unexpected argument "${positionals[0]}": name the environment with --env NAME`,
           );
         }
-        const flags = validateFlags(flagsSchema, values);
-        const json = flags.json || flags.output === 'json';
+        const json = wantsJson(values);
+        const aws = resolveAwsTarget(values, io.env);
+        const flags = validateFlags(flagsSchema, { env: values.env, yes: values.yes });
         if (action === 'deploy' && !flags.yes && io.stdin.isTTY !== true) {
           throw new UsageError(
             'stdin is not a terminal, so cdk could not ask for approval: pass --yes to deploy without asking',
@@ -144,7 +152,6 @@ function cdkCommand(action: CdkAction, deps: DeployDeps): Command {
           );
         }
 
-        const aws = resolveAwsTarget(flags, io.env);
         const plan = planCdk({
           action,
           environment: flags.env,
@@ -178,7 +185,7 @@ function cdkCommand(action: CdkAction, deps: DeployDeps): Command {
 
         const outputsPath = join(projectDir, plan.outputsFile);
         const outputs = parseDeployOutputs(await readOutputsFile(outputsPath), flags.env, plan.outputsFile);
-        const rotate = nextCommand('rotate-secret', flags.env, flags);
+        const rotate = nextCommand('rotate-secret', flags.env, values);
         if (json) {
           io.stdout.write(`${JSON.stringify(deployReport(plan, outputs, rotate))}\n`);
         } else {

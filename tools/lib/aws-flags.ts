@@ -4,7 +4,8 @@
 //
 // A command takes them by parsing with parseOperatorFlags instead of parseFlags, using the `aws` it returns
 // instead of `deps.aws ?? {}`, and putting AWS_FLAGS_USAGE (and, with --json, an `--output json|text` line)
-// in its usage text.
+// in its usage text. deploy and diff, which run cdk against CloudFormation itself, take only `--profile`
+// and `--region` (resolveAwsTarget, PROFILE_REGION_USAGE) and refuse `--endpoint-url`.
 import { type CliIo, type FlagOptions, parseFlags } from './cli.ts';
 import { UsageError } from './errors.ts';
 import type { AwsOptions } from './stack.ts';
@@ -21,12 +22,18 @@ export const OUTPUT_FLAG = { output: { type: 'string' } } as const;
 
 export const OUTPUT_FORMATS = ['json', 'text', 'table'] as const;
 
-/** The help lines of {@link AWS_FLAGS}, for a command's usage text. */
-export const AWS_FLAGS_USAGE = `AWS (as in the AWS CLI; a flag wins over the environment variable named):
-  --profile NAME          the profile in ~/.aws/config and ~/.aws/credentials: its credentials (SSO
+/** The heading of the AWS flags in a command's usage text. */
+export const AWS_FLAGS_HEADING = 'AWS (as in the AWS CLI; a flag wins over the environment variable named):';
+
+/** The help lines of `--profile` and `--region`: all that deploy and diff take (cdk has no endpoint). */
+export const PROFILE_REGION_USAGE = `  --profile NAME          the profile in ~/.aws/config and ~/.aws/credentials: its credentials (SSO
                           included) and, without --region, its region (default: AWS_PROFILE)
   --region REGION         the region of the stack (default: AWS_REGION, else AWS_DEFAULT_REGION, else
-                          the profile's region)
+                          the profile's region)`;
+
+/** The help lines of {@link AWS_FLAGS}, for a command's usage text. */
+export const AWS_FLAGS_USAGE = `${AWS_FLAGS_HEADING}
+${PROFILE_REGION_USAGE}
   --endpoint-url URL      send every AWS call to URL, e.g. a local emulator (default: AWS_ENDPOINT_URL)`;
 
 /** The values of {@link AWS_FLAGS} as `parseArgs` returns them. */
@@ -53,18 +60,47 @@ export function awsOptionsFrom(
   env: Readonly<Record<string, string | undefined>>,
   base: AwsOptions = {},
 ): AwsOptions {
+  const { profile, region } = resolveAwsTarget(flags, env);
+  const endpoint = first([flags['endpoint-url'], '--endpoint-url']);
+  return {
+    ...base,
+    ...(profile === undefined ? {} : { profile }),
+    ...(region === undefined ? {} : { region }),
+    ...(endpoint === undefined ? {} : { endpoint: checkEndpoint(endpoint.value) }),
+  };
+}
+
+/** The profile and region an AWS CLI command would use, and where the region came from. */
+export interface AwsTarget {
+  /** `--profile`, else AWS_PROFILE; undefined: the default credential chain. */
+  readonly profile: string | undefined;
+  /** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION; undefined: the profile's region. */
+  readonly region: string | undefined;
+  /** Where the region came from, to name it in an error. */
+  readonly regionSource: RegionSource | undefined;
+}
+
+type RegionSource = '--region' | 'AWS_REGION' | 'AWS_DEFAULT_REGION';
+
+/**
+ * `--profile` over AWS_PROFILE, `--region` over AWS_REGION over AWS_DEFAULT_REGION, as the AWS CLI
+ * takes them. An empty flag or a malformed region is a usage error naming where it came from; an empty
+ * variable counts as unset.
+ */
+export function resolveAwsTarget(
+  flags: Pick<AwsFlagValues, 'profile' | 'region'>,
+  env: Readonly<Record<string, string | undefined>>,
+): AwsTarget {
   const profile = first([flags.profile, '--profile'], [env.AWS_PROFILE, 'AWS_PROFILE']);
-  const region = first(
+  const region = first<RegionSource>(
     [flags.region, '--region'],
     [env.AWS_REGION, 'AWS_REGION'],
     [env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'],
   );
-  const endpoint = first([flags['endpoint-url'], '--endpoint-url']);
   return {
-    ...base,
-    ...(profile === undefined ? {} : { profile: profile.value }),
-    ...(region === undefined ? {} : { region: checkRegion(region.value, region.source) }),
-    ...(endpoint === undefined ? {} : { endpoint: checkEndpoint(endpoint.value) }),
+    profile: profile?.value,
+    region: region === undefined ? undefined : checkRegion(region.value, region.source),
+    regionSource: region?.source,
   };
 }
 
@@ -114,9 +150,9 @@ export function parseOperatorFlags<const O extends FlagOptions>(
 }
 
 /** The first value given, with where it came from; an empty flag is an error, an empty variable unset. */
-function first(
-  ...candidates: ReadonlyArray<readonly [string | undefined, string]>
-): { readonly value: string; readonly source: string } | undefined {
+function first<S extends string>(
+  ...candidates: ReadonlyArray<readonly [string | undefined, S]>
+): { readonly value: string; readonly source: S } | undefined {
   for (const [value, source] of candidates) {
     if (value === undefined) continue;
     if (value.trim() !== '') return { value: value.trim(), source };

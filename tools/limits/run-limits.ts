@@ -5,7 +5,8 @@ import { utcDay } from '#shared/ledger/daily-limits.ts';
 import { Ledger } from '#shared/ledger/ledger.ts';
 import { percentOf, subtractDecimal } from '#shared/payout/decimal.ts';
 import { DECIMAL_PATTERN, PRICE_CURRENCY_PATTERN } from '#shared/payout/patterns.ts';
-import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
+import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
+import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
 import { stackOutputsFromFlags } from '../lib/resolve-stack.ts';
 import { type AwsOptions, readWorkerEnvironment, STACK_OUTPUT } from '../lib/stack.ts';
@@ -25,7 +26,10 @@ options:
   --table NAME          the ledger table (instead of the stack output LedgerTableName)
   --date YYYY-MM-DD     the UTC day to show (default: today, UTC)
   --json                print {"date", "table", "limits": [...]} as one JSON document
+  --output json|text    --output json is --json; text is the default (alias: table)
   -h, --help            show this help
+
+${AWS_FLAGS_USAGE}
 
 exit codes: 0 shown (also when no limit is configured); 1 an AWS error (the message says what to do);
 2 wrong usage.
@@ -65,7 +69,7 @@ export function limitsCommand(deps: LimitsDeps = {}): Command {
     usage: LIMITS_USAGE,
     run: (argv, io) =>
       runCommand(io, LIMITS_USAGE, async () => {
-        const { values, positionals } = parseFlags(argv, {
+        const { values, positionals, aws } = parseOperatorFlags(argv, io, deps.aws, {
           env: { type: 'string' },
           stack: { type: 'string' },
           table: { type: 'string' },
@@ -79,13 +83,12 @@ export function limitsCommand(deps: LimitsDeps = {}): Command {
         const flags = validateFlags(flagsSchema, values);
         if (positionals.length > 0)
           throw new UsageError(`takes no arguments besides flags, got "${positionals[0]}"`);
-        return show(flags, io, deps);
+        return show(flags, aws, io, deps);
       }),
   };
 }
 
-async function show(flags: Flags, io: CliIo, deps: LimitsDeps): Promise<number> {
-  const aws = deps.aws ?? {};
+async function show(flags: Flags, aws: AwsOptions, io: CliIo, deps: LimitsDeps): Promise<number> {
   const day = flags.date ?? utcDay((deps.clock ?? Date.now)());
   const outputs = await stackOutputsFromFlags(aws, flags);
   const table = flags.table ?? outputs?.require(STACK_OUTPUT.tableName, '--table') ?? '';

@@ -43,6 +43,7 @@ export const SWITCH_TARGET_HELP = `  --env NAME              a deployed environm
   --topic-arn ARN         the alarm topic to tell (instead of the stack output AlarmTopicArn); without it
                           and without --env, nobody is told
   --json                  print the outcome as one JSON document
+  --output json|text      --output json is --json; text is the default (alias: table)
   -h, --help              show this help`;
 
 /** Where the switch acts. The table is required; the function and topic only when known. */

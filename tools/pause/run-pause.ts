@@ -1,7 +1,8 @@
 // `npm run pause -- --env NAME --reason TEXT`: the kill switch. Stops every payout before its next POST.
 import { z } from 'zod';
 import type { PauseState } from '#shared/ledger/control.ts';
-import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
+import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
+import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.ts';
 import { CliError, UsageError } from '../lib/errors.ts';
 import type { AwsOptions } from '../lib/stack.ts';
 import {
@@ -28,6 +29,8 @@ tells the alarm topic who paused, when and why. Payouts wait in the queue until 
 options:
   --reason TEXT           why (required): shown by payout-status and in the notice
 ${SWITCH_TARGET_HELP}
+
+${AWS_FLAGS_USAGE}
 
 exit codes: 0 paused (flag set, mapping disabled, topic told); 1 something failed: the message says what
 is and is not done (the flag, set first, stops payouts on its own); 2 wrong usage.
@@ -57,7 +60,7 @@ export function pauseCommand(deps: SwitchDeps = {}): Command {
     usage: PAUSE_USAGE,
     run: (argv, io) =>
       runCommand(io, PAUSE_USAGE, async () => {
-        const { values, positionals } = parseFlags(argv, {
+        const { values, positionals, aws } = parseOperatorFlags(argv, io, deps.aws, {
           ...SWITCH_PARSE_OPTIONS,
           reason: { type: 'string' },
         });
@@ -66,13 +69,12 @@ export function pauseCommand(deps: SwitchDeps = {}): Command {
           return 0;
         }
         if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-        return pause(validateFlags(flagsSchema, values), io, deps);
+        return pause(validateFlags(flagsSchema, values), aws, io, deps);
       }),
   };
 }
 
-async function pause(flags: Flags, io: CliIo, deps: SwitchDeps): Promise<number> {
-  const aws = deps.aws ?? {};
+async function pause(flags: Flags, aws: AwsOptions, io: CliIo, deps: SwitchDeps): Promise<number> {
   const targets = await resolveTargets(aws, flags);
   const by = deps.operator ?? operatorName(io.env);
   const at = (deps.clock ?? Date.now)();

@@ -1,6 +1,8 @@
 // `npm run resume -- --env NAME`: undoes `npm run pause`. Payouts waiting in the queue are sent again.
-import { type CliIo, type Command, parseFlags, runCommand, validateFlags } from '../lib/cli.ts';
+import { AWS_FLAGS_USAGE, parseOperatorFlags } from '../lib/aws-flags.ts';
+import { type CliIo, type Command, runCommand, validateFlags } from '../lib/cli.ts';
 import { UsageError } from '../lib/errors.ts';
+import type { AwsOptions } from '../lib/stack.ts';
 import {
   operatorName,
   resolveTargets,
@@ -22,6 +24,8 @@ who resumed and when. Payouts that waited in the queue are then sent, each exact
 options:
 ${SWITCH_TARGET_HELP}
 
+${AWS_FLAGS_USAGE}
+
 exit codes: 0 resumed (flag cleared, mapping enabled, topic told); 1 something failed: the message says
 what is and is not done; 2 wrong usage.
 
@@ -33,19 +37,18 @@ export function resumeCommand(deps: SwitchDeps = {}): Command {
     usage: RESUME_USAGE,
     run: (argv, io) =>
       runCommand(io, RESUME_USAGE, async () => {
-        const { values, positionals } = parseFlags(argv, SWITCH_PARSE_OPTIONS);
+        const { values, positionals, aws } = parseOperatorFlags(argv, io, deps.aws, SWITCH_PARSE_OPTIONS);
         if (values.help) {
           io.stdout.write(`${RESUME_USAGE}\n`);
           return 0;
         }
         if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-        return resume(validateFlags(switchFlagsSchema, values), io, deps);
+        return resume(validateFlags(switchFlagsSchema, values), aws, io, deps);
       }),
   };
 }
 
-async function resume(flags: SwitchFlags, io: CliIo, deps: SwitchDeps): Promise<number> {
-  const aws = deps.aws ?? {};
+async function resume(flags: SwitchFlags, aws: AwsOptions, io: CliIo, deps: SwitchDeps): Promise<number> {
   const targets = await resolveTargets(aws, flags);
   const by = deps.operator ?? operatorName(io.env);
   const before = await withControlFlag(aws, targets.table, (flag) => flag.read());

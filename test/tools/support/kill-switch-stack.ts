@@ -4,9 +4,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsTestEnv } from '#test/support/integration.ts';
 import { STACK_OUTPUT, workerStackName } from '#tools/lib/stack.ts';
-import { createFakeWorkerStack } from './fake-stack.ts';
+import { createFakeWorkerStack, inRegion } from './fake-stack.ts';
 
 const LAMBDA_TRUST = {
   Version: '2012-10-17',
@@ -50,7 +49,32 @@ export interface KillSwitchStack {
   notices(): Promise<Array<{ subject: string; message: string }>>;
 }
 
-export async function createKillSwitchStack(endpoint: string, tableName: string): Promise<KillSwitchStack> {
+export interface KillSwitchStackOptions {
+  /** Where the stack is made (default moto's us-east-1). */
+  readonly region?: string;
+  /** The worker function's environment variables, e.g. PAYOUT_DAILY_LIMITS for npm run limits. */
+  readonly workerEnvironment?: Readonly<Record<string, string>>;
+}
+
+export async function createKillSwitchStack(
+  endpoint: string,
+  tableName: string,
+  options: KillSwitchStackOptions = {},
+): Promise<KillSwitchStack> {
+  const aws = inRegion(endpoint, options.region);
+  const resources =
+    options.workerEnvironment === undefined
+      ? RESOURCES
+      : {
+          ...RESOURCES,
+          Worker: {
+            ...RESOURCES.Worker,
+            Properties: {
+              ...RESOURCES.Worker.Properties,
+              Environment: { Variables: options.workerEnvironment },
+            },
+          },
+        };
   const env = await createFakeWorkerStack(
     endpoint,
     {
@@ -59,9 +83,10 @@ export async function createKillSwitchStack(endpoint: string, tableName: string)
       [STACK_OUTPUT.alarmTopicArn]: { Ref: 'AlarmTopic' },
       NoticeQueueUrl: { Ref: 'Notices' },
     },
-    RESOURCES,
+    resources,
+    options.region,
   );
-  const cfn = new CloudFormationClient(awsTestEnv(endpoint));
+  const cfn = new CloudFormationClient(aws);
   const stack = await cfn
     .send(new DescribeStacksCommand({ StackName: workerStackName(env) }))
     .finally(() => cfn.destroy());
@@ -69,14 +94,14 @@ export async function createKillSwitchStack(endpoint: string, tableName: string)
     stack.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue ?? '';
   const functionName = output(STACK_OUTPUT.functionName);
   const noticeQueueUrl = output('NoticeQueueUrl');
-  const lambda = new LambdaClient(awsTestEnv(endpoint));
-  const sqs = new SQSClient(awsTestEnv(endpoint));
+  const lambda = new LambdaClient(aws);
+  const sqs = new SQSClient(aws);
   const topicArn = output(STACK_OUTPUT.alarmTopicArn);
   // moto's CloudFormation does not create AWS::SNS::Subscription: subscribe the notice queue here.
   const noticeQueue = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: noticeQueueUrl, AttributeNames: ['QueueArn'] }),
   );
-  const sns = new SNSClient(awsTestEnv(endpoint));
+  const sns = new SNSClient(aws);
   await sns
     .send(
       new SubscribeCommand({

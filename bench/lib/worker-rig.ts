@@ -12,6 +12,7 @@ import { lambdaPowertools } from '#functions/lambda-runtime.ts';
 import { loadConfig } from '#functions/payout-worker/config.ts';
 import { createBatchHandler } from '#functions/payout-worker/handler.ts';
 import { createWorkerDeps } from '#functions/payout-worker/worker.ts';
+import { RUNNING } from '#shared/ledger/control.ts';
 import { InMemoryLedger } from '#shared/ledger/in-memory-ledger.ts';
 import type { CoindirectPort, LoggerPort, MetricsPort } from '#shared/processing/ports.ts';
 import type { BatchDeps } from '#shared/processing/process-batch.ts';
@@ -93,6 +94,10 @@ export function benchWorker(options: BenchWorkerOptions): BenchWorker {
       dynamodb: new DynamoDBClient(OFFLINE),
     }),
     ledger,
+    // Everything the worker keeps in the ledger table lives in the in-memory ledger here: the daily-limit
+    // counters, and the pause flag (never set in a bench: the deployed worker reads it at most every 5 s).
+    dailyLimits: { limits: config.dailyLimits, ledger },
+    pauseSwitch: { state: async () => RUNNING },
     ...(options.visibility === undefined ? {} : { visibility: options.visibility }),
   };
   const batchHandler = createBatchHandler(() => deps, logger);

@@ -3,9 +3,9 @@ import type { FailureOutcome } from './classify.ts';
 import { CoindirectClient } from './client.ts';
 
 /**
- * The EMF metric of every Coindirect call (unit Milliseconds) in two dimension sets, each beside the
- * function's `service`: `operation` (latency percentiles per operation) and `outcome` (calls per outcome
- * class, the sample count), from {@link CoindirectCall} (functions/lambda-runtime.ts emits it).
+ * The EMF metric of every Coindirect call (unit Milliseconds) in three dimension sets, each beside the
+ * function's `service`: `operation` (latency percentiles per operation), `outcome` (calls per outcome
+ * class, the sample count) and both (the latency of one outcome of one operation), from {@link CoindirectCall} (functions/lambda-runtime.ts emits it).
  */
 export const COINDIRECT_LATENCY_METRIC = 'CoindirectLatency';
 

@@ -29,8 +29,9 @@ afterEach(() => {
 });
 
 describe('lambdaPowertools', () => {
-  it('emits one CoindirectLatency line per call, in milliseconds, by operation and by outcome class', () => {
-    const { coindirectCall } = lambdaPowertools('payout-worker', {});
+  it('emits one CoindirectLatency line per call, in milliseconds, by operation, by outcome class and by both', () => {
+    const { coindirectCall, logger } = lambdaPowertools('payout-worker', {});
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 
     const [line, next, ...rest] = emfLines(() => {
       coindirectCall({ operation: 'create', outcome: 'throttled', durationMs: 123.4 });
@@ -38,6 +39,8 @@ describe('lambdaPowertools', () => {
     });
 
     expect(rest).toEqual([]);
+    // A key in two sets is the design here: Powertools' warning about it must not flood the logs.
+    expect(warn).not.toHaveBeenCalled();
     // Each line holds its own call only: the dimensions of the first are not carried over.
     expect(next).toMatchObject({ operation: 'lookup', outcome: 'found', CoindirectLatency: 7 });
     expect(
@@ -47,6 +50,7 @@ describe('lambdaPowertools', () => {
         Dimensions: [
           ['service', 'operation'],
           ['service', 'outcome'],
+          ['service', 'operation', 'outcome'],
         ],
       }),
     ]);
@@ -62,6 +66,7 @@ describe('lambdaPowertools', () => {
             Dimensions: [
               ['service', 'operation'],
               ['service', 'outcome'],
+              ['service', 'operation', 'outcome'],
             ],
             Metrics: [{ Name: 'CoindirectLatency', Unit: 'Milliseconds' }],
           },

@@ -85,9 +85,15 @@ describe.skipIf(endpoint === null)('npm run limits', () => {
         PAYOUT_DAILY_LIMITS: '{"EUR":"250.5","USD":"100"}',
       },
     });
-    await rig.send(payoutMessage('limits-0001', { amount: '100' }));
-    await rig.send(payoutMessage('limits-0002', { amount: '25.25' }));
-    await rig.handler(rig.toEvent(await rig.receive(10)));
+    // One at a time: moto applies a conditional write without a lock, so two reservations racing on one
+    // counter there can lose an update that DynamoDB would refuse (the concurrency test serialises them).
+    for (const [reference, amount] of [
+      ['limits-0001', '100'],
+      ['limits-0002', '25.25'],
+    ] as const) {
+      await rig.send(payoutMessage(reference, { amount }));
+      await rig.handler(rig.toEvent(await rig.receive(10)));
+    }
     env = await workerStack(rig.resources.tableName, {
       PAYOUT_DAILY_LIMITS: rig.env.PAYOUT_DAILY_LIMITS ?? '',
     });

@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { InMemoryLedger } from '#shared/ledger/in-memory-ledger.ts';
 import type { VisibilityChange, VisibilityPort } from '#shared/queue/sqs-ports.ts';
 import type { SimulatorAdminClient } from '#simulator/admin-client.ts';
-import { BENCH_QUEUE_ARN, payoutBody } from './lib/payouts.ts';
+import { payoutBody, sqsRecord } from './lib/payouts.ts';
 import { benchWorker } from './lib/worker-rig.ts';
 
 export interface BurstOptions {
@@ -112,26 +112,7 @@ class MemoryQueue implements VisibilityPort {
 }
 
 function eventOf(messages: readonly Queued[]): SQSEvent {
-  return {
-    Records: messages.map(
-      (m): SQSRecord => ({
-        messageId: m.id,
-        receiptHandle: m.receipt,
-        body: m.body,
-        attributes: {
-          ApproximateReceiveCount: String(m.receiveCount),
-          SentTimestamp: '0',
-          SenderId: 'bench',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: BENCH_QUEUE_ARN,
-        awsRegion: 'us-east-1',
-      }),
-    ),
-  };
+  return { Records: messages.map(sqsRecord) };
 }
 
 /** One burst drained with pacing off or on, from a reset simulator. */

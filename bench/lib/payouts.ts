@@ -14,26 +14,39 @@ export function payoutBody(reference: string, amount = '40.10'): string {
   });
 }
 
+/** One message of the bench's queue: its ID, receipt handle, body and `ApproximateReceiveCount`. */
+export interface BenchMessage {
+  readonly id: string;
+  readonly receipt: string;
+  readonly body: string;
+  readonly receiveCount: number;
+}
+
+/** An SQS record as Lambda's event source builds it. */
+export function sqsRecord(message: BenchMessage): SQSRecord {
+  return {
+    messageId: message.id,
+    receiptHandle: message.receipt,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: '0',
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: BENCH_QUEUE_ARN,
+    awsRegion: 'us-east-1',
+  };
+}
+
 /** An SQS event as Lambda's event source builds it, one record per body, first delivery. */
 export function sqsEvent(bodies: readonly string[], idPrefix: string): SQSEvent {
   return {
-    Records: bodies.map(
-      (body, i): SQSRecord => ({
-        messageId: `${idPrefix}-${i}`,
-        receiptHandle: `rh-${idPrefix}-${i}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'bench',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: BENCH_QUEUE_ARN,
-        awsRegion: 'us-east-1',
-      }),
+    Records: bodies.map((body, i) =>
+      sqsRecord({ id: `${idPrefix}-${i}`, receipt: `rh-${idPrefix}-${i}`, body, receiveCount: 1 }),
     ),
   };
 }

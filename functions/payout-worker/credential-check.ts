@@ -11,8 +11,8 @@ import type { HawkCredentials } from '#shared/coindirect/hawk-signer.ts';
 import { createHttpTransport, type HttpTransport } from '#shared/coindirect/http-transport.ts';
 import type { Pacer } from '#shared/coindirect/pacer.ts';
 import { parseHawkSecret } from '#shared/credentials/secret-credentials.ts';
+import { describeError } from '#shared/describe-error.ts';
 import type { LoggerPort } from '#shared/processing/ports.ts';
-import { describe } from '#shared/processing/process-payout.ts';
 import { loadConfig, type WorkerConfig } from './config.ts';
 import type { CoindirectContainer } from './worker.ts';
 
@@ -86,7 +86,8 @@ export async function checkCredentials(
     );
     credentials = parseHawkSecret(out.SecretString, deps.secretId);
   } catch (error) {
-    const why = error instanceof Error && error.name === 'CredentialsError' ? error.message : describe(error);
+    const why =
+      error instanceof Error && error.name === 'CredentialsError' ? error.message : describeError(error);
     return fail(`could not read version ${version} of the secret: ${why}`);
   }
   const fixed: CredentialSource = { get: async () => credentials, refresh: async () => credentials };
@@ -193,7 +194,7 @@ export function credentialCheckMode(
         result = await checkCredentials(request.event, configured);
       } catch (error) {
         // A configuration error names the bad variables; nothing here carries a secret.
-        result = fail(`the check could not run: ${describe(error)}`);
+        result = fail(`the check could not run: ${describeError(error)}`);
       }
       logger.info('credential check', { ...result });
       return result;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { statusRank } from '#shared/coindirect/statuses.ts';
+import { describeError } from '#shared/describe-error.ts';
 import type { WebhookMarksPort } from '#shared/ledger/webhook-marks.ts';
 import { parseStatusMessage, type StatusMessage } from '#shared/webhooks/status-message.ts';
 import { LIFECYCLE_METRIC } from './metrics.ts';
@@ -101,9 +102,9 @@ async function settle(delivery: StatusDelivery, deps: StatusBatchDeps): Promise<
   } catch (error) {
     deps.logger.error('could not check the webhook against the replay marks', {
       uuid,
-      error: describe(error),
+      error: describeError(error),
     });
-    return { outcome: { kind: 'retry', uuid, reason: describe(error) }, failed: true };
+    return { outcome: { kind: 'retry', uuid, reason: describeError(error) }, failed: true };
   }
   const settled = await readAndApply(delivery, message, deps);
   // Marked only once the read was done and confirmed the webhook; otherwise the pair may be read again.
@@ -115,7 +116,7 @@ async function settle(delivery: StatusDelivery, deps: StatusBatchDeps): Promise<
     await (confirmed ? marks.done(uuid, status, owner) : marks.abandon(uuid, status, owner));
   } catch (error) {
     // The outcome stands; a lease left behind lapses (WEBHOOK_READ_LEASE_MS), a READ mark just goes unwritten.
-    deps.logger.warn('could not update the replay mark', { uuid, error: describe(error) });
+    deps.logger.warn('could not update the replay mark', { uuid, error: describeError(error) });
   }
   return settled;
 }
@@ -132,9 +133,9 @@ async function readAndApply(
     deps.logger.error('status update failed', {
       messageId: delivery.messageId,
       uuid: message.uuid,
-      error: describe(error),
+      error: describeError(error),
     });
-    return { outcome: { kind: 'retry', uuid: message.uuid, reason: describe(error) }, failed: true };
+    return { outcome: { kind: 'retry', uuid: message.uuid, reason: describeError(error) }, failed: true };
   }
   if (outcome.kind === 'retry') {
     deps.logger.warn('status update will be retried', { uuid: message.uuid, reason: outcome.reason });
@@ -156,11 +157,6 @@ async function readAndApply(
     return { outcome, failed: retry };
   }
   return { outcome, failed: false };
-}
-
-/** An error's name and message only, never a serialized object. */
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
 }
 
 /** The webhook claims more than the read shows: a read replica may lag the event that sent it. */

@@ -1,4 +1,5 @@
 import { isFinalStatus } from '#shared/coindirect/statuses.ts';
+import { describeError } from '#shared/describe-error.ts';
 import { isWatched, type LifecycleLedger } from '#shared/ledger/lifecycle-ledger.ts';
 import type { PendingEvent } from '#shared/ledger/pending-events.ts';
 import type { LedgerRecord } from '#shared/ledger/record.ts';
@@ -72,7 +73,7 @@ export async function sweepOpenPayouts(deps: SweepDeps): Promise<SweepReport> {
       failed++;
       deps.logger.error('sweep could not handle an open item; going on with the others', {
         reference: record.reference,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+        error: describeError(error),
       });
     }
   }

@@ -1,6 +1,7 @@
 // The daily-limit step of a payout (PAYOUT_DAILY_LIMITS, docs/architecture.md "Daily limits"): reserve its
 // amount against today's limit of its currency right before the POST, and give the reservation back when
 // Coindirect definitively refuses it. The counters are ledger items (shared/ledger/daily-limits.ts).
+import { describeError } from '#shared/describe-error.ts';
 import { msUntilNextUtcDay, utcDay } from '#shared/ledger/daily-limits.ts';
 import type { ValidPayout } from '#shared/payout/schema.ts';
 import { type DailyLimitLedgerPort, METRIC } from './ports.ts';
@@ -73,7 +74,7 @@ export async function releaseDailyLimit(
   } catch (error) {
     deps.logger.warn('daily-limit reservation not released; that day keeps counting it', {
       reference,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+      error: describeError(error),
     });
   }
 }

@@ -1,6 +1,7 @@
 // The worker's side of the kill switch (`npm run pause`): the `#control` flag of the ledger table
 // (shared/ledger/control.ts), read at most every few seconds per container, checked before a record is
 // claimed and again right before its POST.
+import { describeError } from '#shared/describe-error.ts';
 import type { PauseState } from '#shared/ledger/control.ts';
 import type { LedgerPort, LoggerPort, MetricsPort } from './ports.ts';
 import { METRIC } from './ports.ts';
@@ -76,7 +77,7 @@ export async function pausedRetry(deps: PauseCheckDeps, reference: string): Prom
   } catch (error) {
     deps.logger.error('could not read the pause flag; not sending', {
       reference,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+      error: describeError(error),
     });
     return {
       kind: 'retry',

@@ -1,10 +1,10 @@
 import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { describeError } from '#shared/describe-error.ts';
 import type { DeadLetterPort, VisibilityChange, VisibilityPort } from '#shared/queue/sqs-ports.ts';
 import { backoffSeconds } from './backoff.ts';
 import { METRIC } from './ports.ts';
 import {
   type DeliveryOutcome,
-  describe,
   type PayoutDelivery,
   type ProcessorDeps,
   processDelivery,
@@ -89,7 +89,7 @@ export async function processBatch(
     const failed = await deps.visibility.change(changes).then(
       (result) => result.failed,
       (error: unknown) => {
-        deps.logger.warn('could not set retry backoff', { error: describe(error) });
+        deps.logger.warn('could not set retry backoff', { error: describeError(error) });
         return changes.length;
       },
     );
@@ -110,8 +110,11 @@ async function settle(delivery: PayoutDelivery, deps: BatchDeps): Promise<Delive
   try {
     return await processDelivery(delivery, deps);
   } catch (error) {
-    deps.logger.error('payout processing failed', { messageId: delivery.messageId, error: describe(error) });
-    return { kind: 'retry', cause: 'unavailable', reason: describe(error) };
+    deps.logger.error('payout processing failed', {
+      messageId: delivery.messageId,
+      error: describeError(error),
+    });
+    return { kind: 'retry', cause: 'unavailable', reason: describeError(error) };
   }
 }
 
@@ -173,7 +176,7 @@ async function acknowledge(
         // Not lost: the message stays in the queue and SQS's own redrive moves it after maxReceiveCount.
         deps.logger.error('could not send to the DLQ; leaving the message in the queue', {
           ...context,
-          error: describe(error),
+          error: describeError(error),
         });
         return false;
       }

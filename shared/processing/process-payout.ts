@@ -3,6 +3,7 @@ import type { CallBudget } from '#shared/coindirect/client.ts';
 import type { Pacer } from '#shared/coindirect/pacer.ts';
 import { differencesFrom } from '#shared/coindirect/reconcile.ts';
 import type { PayoutSummary } from '#shared/coindirect/responses.ts';
+import { describeError } from '#shared/describe-error.ts';
 import type { PendingEvent } from '#shared/ledger/pending-events.ts';
 import { conflictEvent, rejectedEvent, submittedEvents } from '#shared/lifecycle/events.ts';
 import type { LifecycleEventsPort } from '#shared/lifecycle/publisher.ts';
@@ -176,13 +177,9 @@ async function claimAndSubmit(
       reason: `LEASE_SECONDS (${deps.leaseMs / 1000} s) is shorter than the invocation's time left (${Math.ceil(timeLeft / 1000)} s): set it above the function timeout`,
     };
   }
-  if (deps.pacer !== undefined && timeLeft !== undefined) {
-    // Checked before the claim, so a record that could not be sent in time costs no ledger write.
-    const delayMs = deps.pacer.delayMs();
-    if (delayMs > timeLeft - AWS_CALL_BUDGET_MS - sendReserveMs({ httpTimeoutMs: deps.httpTimeoutMs })) {
-      return pacedOut(reference, delayMs, 'before the claim');
-    }
-  }
+  // Checked before the claim, so a record that could not be sent in time costs no ledger write.
+  const noSlot = noSlotInTime(deps, reference, AWS_CALL_BUDGET_MS, 'before the claim');
+  if (noSlot !== undefined) return noSlot;
   // Paused: not even claimed, so the record goes back exactly as it came (shared/processing/pause-switch.ts).
   const paused = await pausedRetry(deps, reference);
   if (paused !== undefined) return paused;
@@ -228,7 +225,10 @@ async function claimAndSubmit(
     return await submitClaimed(attempt, deps);
   } catch (error) {
     // The outcome is unknown to us but the ledger says so (sendAttempted): whoever retries looks it up first.
-    deps.logger.error('unexpected error while processing a payout', { reference, error: describe(error) });
+    deps.logger.error('unexpected error while processing a payout', {
+      reference,
+      error: describeError(error),
+    });
     await deps.ledger.release({ reference, owner, lastError: 'unexpected error' }).catch(() => false);
     return { kind: 'retry', reference, cause: 'unavailable', reason: 'unexpected error' };
   }
@@ -271,15 +271,10 @@ async function submitClaimed(attempt: Attempt, deps: ProcessorDeps): Promise<Del
   // A payout whose create could not get a request slot in time goes back to the queue before
   // `sendAttempted` is written: marked as never sent, with the attempt not counted. The slot itself is
   // taken by the client right before the POST, so the pace holds for the requests as Coindirect sees them.
-  if (deps.pacer !== undefined) {
-    // Time left read again: the pause and daily-limit steps above made their own DynamoDB calls.
-    const delayMs = deps.pacer.delayMs();
-    const leftNow = deps.remainingTimeMs?.();
-    if (leftNow !== undefined && delayMs > leftNow - needed) {
-      const retry = pacedOut(reference, delayMs, 'before the create');
-      await deps.ledger.release({ reference, owner, lastError: retry.reason, undoAttempt: true });
-      return retry;
-    }
+  const noSlotNow = noSlotInTime(deps, reference, 0, 'before the create');
+  if (noSlotNow !== undefined) {
+    await deps.ledger.release({ reference, owner, lastError: noSlotNow.reason, undoAttempt: true });
+    return noSlotNow;
   }
 
   if (!(await deps.ledger.markSendAttempted({ reference, owner, leaseValidForMs: deps.httpTimeoutMs }))) {
@@ -466,6 +461,24 @@ async function retryAfterFailure(
   return { kind: 'retry', reference, cause, reason, ...(floor > 0 ? { atLeastSeconds: floor } : {}) };
 }
 
+/**
+ * Back to the queue for want of a request slot when the create's slot would come later than the time left
+ * allows: after `beforeSendMs` more work, the POST still needs its full reserve (sendReserveMs). The time
+ * left is read now, after whatever the earlier steps spent. Undefined without a pacer or a deadline.
+ */
+function noSlotInTime(
+  deps: ProcessorDeps,
+  reference: string,
+  beforeSendMs: number,
+  step: string,
+): Extract<DeliveryOutcome, { kind: 'retry' }> | undefined {
+  const timeLeft = deps.remainingTimeMs?.();
+  if (deps.pacer === undefined || timeLeft === undefined) return undefined;
+  const delayMs = deps.pacer.delayMs();
+  const reserveMs = beforeSendMs + sendReserveMs({ httpTimeoutMs: deps.httpTimeoutMs });
+  return delayMs > timeLeft - reserveMs ? pacedOut(reference, delayMs, step) : undefined;
+}
+
 /** Back to the queue for want of a request slot, due in about `delayMs`; nothing was sent. */
 function pacedOut(
   reference: string,
@@ -518,12 +531,7 @@ async function announce(
   } catch (error) {
     deps.logger.warn('lifecycle event publishing failed; the sweep will publish it', {
       reference,
-      error: describe(error),
+      error: describeError(error),
     });
   }
-}
-
-/** An error's name and message only: never a serialized object that might hold a request or a key. */
-export function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
 }

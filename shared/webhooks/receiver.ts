@@ -1,3 +1,4 @@
+import { describeError } from '#shared/describe-error.ts';
 import { parseWebhookPayload } from './payload.ts';
 import { contentTypeCandidates, SIGNATURE_HEADER, verifyWebhookSignature } from './signature.ts';
 import type { StatusQueuePort } from './status-queue.ts';
@@ -92,5 +93,5 @@ export async function receiveWebhook(request: WebhookRequest, deps: ReceiverDeps
 }
 
 function errorName(error: unknown, what: string): string {
-  return `${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown'}`;
+  return `${what}: ${describeError(error)}`;
 }

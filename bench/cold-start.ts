@@ -13,6 +13,12 @@ import { median } from './lib/stats.ts';
 export const WORKER_ENTRY = 'functions/payout-worker/handler.ts';
 export const BASELINE_ENTRY = 'bench/baselines/powertools-handler.ts';
 
+/**
+ * The cold-start guard any instrumentation must keep: the worker bundle at most this many times the size,
+ * and its import at most this many times the time, of the minimal Powertools handler.
+ */
+export const COLD_START_GUARD = { bytes: 1.4, import: 1.1 } as const;
+
 export interface ColdStartOptions {
   /** Import timings per bundle (and of the empty `node -e 0`), interleaved. */
   readonly runs: number;

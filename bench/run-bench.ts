@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsTestEnv, startMoto } from '#local/moto.ts';
 import { type BatchCase, type BatchLatencyResult, measureBatchLatency } from './batch-latency.ts';
 import { type BurstResult, measureBurst } from './burst.ts';
-import { type ColdStartResult, measureColdStart } from './cold-start.ts';
+import { COLD_START_GUARD, type ColdStartResult, measureColdStart } from './cold-start.ts';
 import { type EnqueueResult, measureEnqueue } from './enqueue.ts';
 import { startForwardingProxy } from './lib/forwarding-proxy.ts';
 import { type MachineInfo, machineInfo } from './lib/machine.ts';
@@ -143,8 +143,12 @@ export function targetsOf(results: Omit<BenchResults, 'targets'>): TargetCheck[]
     targets.push(checkTarget('bundle gzip: worker ÷ baseline', 'max', 0.8, c.gzipRatio));
     targets.push(checkTarget('import time: worker ÷ baseline', 'max', 0.8, c.importRatio));
     // The cold-start guard any added instrumentation must keep (docs/decisions.md, "Tracing").
-    targets.push(checkTarget('cold-start guard: bundle ÷ baseline', 'max', 1.4, c.bytesRatio));
-    targets.push(checkTarget('cold-start guard: import ÷ baseline', 'max', 1.1, c.importRatio));
+    targets.push(
+      checkTarget('cold-start guard: bundle ÷ baseline', 'max', COLD_START_GUARD.bytes, c.bytesRatio),
+    );
+    targets.push(
+      checkTarget('cold-start guard: import ÷ baseline', 'max', COLD_START_GUARD.import, c.importRatio),
+    );
   }
   if (results.enqueue) {
     targets.push(checkTarget('enqueue on moto: batched speed-up', 'min', 8, results.enqueue.moto.speedup));

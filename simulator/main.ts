@@ -124,7 +124,12 @@ async function main(argv: readonly string[]): Promise<void> {
     clockSkewMs: flags['clock-skew-ms'],
     ...(flags['rate-limit'] === undefined
       ? {}
-      : { rateLimit: { rps: flags['rate-limit'], burst: flags['rate-burst'] ?? flags['rate-limit'] } }),
+      : {
+          rateLimit: {
+            rps: flags['rate-limit'],
+            ...(flags['rate-burst'] === undefined ? {} : { burst: flags['rate-burst'] }),
+          },
+        }),
     ...(flags['settle-after-ms'] === undefined
       ? {}
       : {

@@ -7,6 +7,9 @@
 /** First part of every stack name. Not the metrics namespace, which only happens to read the same. */
 export const STACK_NAME_PREFIX = 'CoindirectPayouts';
 
+/** An environment name of `cdk.json`, as `--env` takes it: letters, digits and dashes. */
+export const ENVIRONMENT_NAME = /^[A-Za-z0-9-]{1,64}$/;
+
 /** The stacks of one environment: `CoindirectPayouts-<env>-EgressIps` and `CoindirectPayouts-<env>-Worker`. */
 export const stackNames = (environmentName: string) =>
   ({

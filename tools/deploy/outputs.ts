@@ -15,7 +15,6 @@ export interface EgressIpOutput {
 export interface DeployedOutputs {
   readonly egressIps: readonly EgressIpOutput[];
   readonly hawkSecretArn: string | undefined;
-  readonly alarmTopicArn: string | undefined;
   readonly webhookUrl: string | undefined;
 }
 
@@ -68,7 +67,6 @@ export function parseDeployOutputs(text: string, environment: string, file: stri
   return {
     egressIps,
     hawkSecretArn: worker[WORKER_STACK_OUTPUTS.hawkSecretArn],
-    alarmTopicArn: worker[WORKER_STACK_OUTPUTS.alarmTopicArn],
     webhookUrl: worker[WORKER_STACK_OUTPUTS.webhookUrl],
   };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ENVIRONMENTS_CONTEXT_KEY, selectEnvironment } from '#infra/config.ts';
 import { InfraConfigError } from '#infra/errors.ts';
+import { ENVIRONMENT_NAME } from '#shared/deployment/stacks.ts';
 import {
   AWS_FLAGS,
   AWS_FLAGS_HEADING,
@@ -67,7 +68,7 @@ examples:
 const flagsSchema = z.object({
   env: z
     .string({ error: 'is required: the environment to deploy, e.g. --env staging' })
-    .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an environment name from cdk.json such as "staging"'),
+    .regex(ENVIRONMENT_NAME, 'must be an environment name from cdk.json such as "staging"'),
   yes: z.boolean().default(false),
 });
 

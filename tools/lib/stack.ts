@@ -2,7 +2,7 @@
 // function's own settings. Stack names and output keys: shared/deployment/stacks.ts, as the CDK app uses them.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { WORKER_STACK_OUTPUTS } from '#shared/deployment/stacks.ts';
+import { ENVIRONMENT_NAME, WORKER_STACK_OUTPUTS } from '#shared/deployment/stacks.ts';
 import { CliError, UsageError } from './errors.ts';
 
 export { workerStackName } from '#shared/deployment/stacks.ts';
@@ -102,7 +102,7 @@ export async function readWorkerEnvironment(
 
 /** `--env` names an environment of `cdk.json`: letters, digits and dashes. */
 export function checkEnvironmentName(name: string): string {
-  if (!/^[A-Za-z0-9-]{1,64}$/.test(name)) {
+  if (!ENVIRONMENT_NAME.test(name)) {
     throw new UsageError(`--env must be an environment name from cdk.json such as "staging", got "${name}"`);
   }
   return name;

@@ -51,12 +51,12 @@ export function resumeCommand(deps: SwitchDeps = {}): Command {
 async function resume(flags: SwitchFlags, aws: AwsOptions, io: CliIo, deps: SwitchDeps): Promise<number> {
   const targets = await resolveTargets(aws, flags);
   const by = deps.operator ?? operatorName(io.env);
-  const before = await withControlFlag(aws, targets.table, (flag) => flag.read());
   // The flag first, then the mapping: a mapping enabled while the flag is still set would hand records
   // to a worker that can only send them back, each receive counting towards the queue's maxReceiveCount.
-  const state = await withControlFlag(aws, targets.table, (flag) =>
-    flag.resume({ by, at: (deps.clock ?? Date.now)() }),
-  );
+  const { before, state } = await withControlFlag(aws, targets.table, async (flag) => ({
+    before: await flag.read(),
+    state: await flag.resume({ by, at: (deps.clock ?? Date.now)() }),
+  }));
   const was = before.paused
     ? `They had been paused by ${before.by ?? '?'} at ${before.at ?? '?'}: ${before.reason ?? 'no reason given'}`
     : 'They were not paused.';
